@@ -1,0 +1,1 @@
+"""Geopolitical tension dashboard: ingest news, score tone/threat/actors, explore by actor."""
