@@ -11,7 +11,7 @@ from .types import Sentence, Token
 
 LEMMA_LANGUAGES = frozenset({"en", "id"})
 
-# A word: letters/digits joined by inner hyphens or apostrophes ("negara-negara", "don't", "Leif-Eric").
+# A word: letters/digits joined by inner hyphens or apostrophes ("negara-negara", "don't").
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 # A candidate sentence end: terminal punctuation (and closing quotes/brackets) followed by space,
@@ -65,7 +65,7 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str, language: str) -> str:
-    """Lower-cased lemma of ``word``; languages simplemma is not asked for keep the lower-cased word."""
+    """Lower-cased lemma of ``word`` (en/id); other languages keep the lower-cased word."""
     low = word.lower()
     if language not in LEMMA_LANGUAGES:
         return low

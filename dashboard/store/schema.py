@@ -1,7 +1,7 @@
 """The DuckDB schema: one place that says what is stored.
 
-Offsets (start/end) index into the analysed text, which is ``title + "\\n\\n" + text`` when there is a
-title (see ``dashboard.analysis.types.Analysis.text``).
+Offsets (start/end) index into the analysed text, ``title + "\\n\\n" + text`` when there is
+a title (see ``dashboard.analysis.types.Analysis.text``).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS actor_mentions (
 CREATE TABLE IF NOT EXISTS article_actors (
     article_id VARCHAR NOT NULL,
     actor_id VARCHAR NOT NULL,
-    rollup_id VARCHAR NOT NULL,         -- the country for people/agencies that have one, else actor_id
+    rollup_id VARCHAR NOT NULL,         -- country of a person/agency if it has one, else actor_id
     mentions INTEGER NOT NULL,
     tone DOUBLE,                        -- mean tone of the sentences mentioning the actor
     day DATE NOT NULL,                  -- copied from articles for fast daily series
@@ -107,6 +107,4 @@ ARTICLE_CHILD_TABLES = ("actor_mentions", "article_actors", "dyads", "threat_hit
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
