@@ -94,6 +94,12 @@ CREATE TABLE IF NOT EXISTS threat_hits (
     day DATE NOT NULL
 );
 
+-- The language an input declared for an article (no row: it was detected); rescore honours it.
+CREATE TABLE IF NOT EXISTS article_inputs (
+    article_id VARCHAR PRIMARY KEY,
+    language VARCHAR NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS article_actors_actor ON article_actors (actor_id);
 CREATE INDEX IF NOT EXISTS article_actors_rollup ON article_actors (rollup_id);
 CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id);
@@ -102,7 +108,13 @@ CREATE INDEX IF NOT EXISTS dyads_article ON dyads (article_id);
 """
 
 # Tables holding rows derived from one article: replaced together when the article changes.
-ARTICLE_CHILD_TABLES = ("actor_mentions", "article_actors", "dyads", "threat_hits")
+ARTICLE_CHILD_TABLES = (
+    "actor_mentions",
+    "article_actors",
+    "dyads",
+    "threat_hits",
+    "article_inputs",
+)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

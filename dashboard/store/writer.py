@@ -1,0 +1,319 @@
+"""Turning analysed articles into rows and writing them in batches.
+
+``rows_for`` is pure (and cheap to pickle back from a worker process); ``write_rows`` replaces a
+batch of articles and all their derived rows in one transaction through Arrow tables, never
+row-by-row SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import duckdb
+import pyarrow as pa
+
+from dashboard.analysis import Analysis, analyze, analyzer_version
+from dashboard.analysis.actors import load_gazetteer
+
+from .schema import ARTICLE_CHILD_TABLES
+
+# Query parameters that only track the reader, never select the article.
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ocid)$", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme/host, no fragment, default port, tracking parameters or trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k))
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:24]
+
+
+def _normalise_text(title: str | None, text: str) -> str:
+    return _SPACES.sub(" ", f"{title or ''}\n{text}").strip().casefold()
+
+
+def article_id(url: str | None, title: str | None, text: str) -> str:
+    """Stable id: hash of the normalised URL, else of the normalised title and text."""
+    if url:
+        return _digest("url:" + normalise_url(url))
+    return _digest("text:" + _normalise_text(title, text))
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """Changes when the article's words change (whitespace and case aside)."""
+    return _digest(_normalise_text(title, text))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One article ready to be analysed and stored."""
+
+    id: str
+    content_hash: str
+    title: str | None
+    text: str
+    url: str | None
+    source: str | None
+    language: str | None  # declared by the input; None means "detect it"
+    published: datetime | None  # naive UTC; None when no date was found
+    ingested: datetime  # naive UTC
+
+
+@dataclass(slots=True)
+class ArticleRows:
+    """Every row one article contributes, as plain tuples in the column order of ``_COLUMNS``."""
+
+    article: tuple
+    actor_mentions: list[tuple] = field(default_factory=list)
+    article_actors: list[tuple] = field(default_factory=list)
+    dyads: list[tuple] = field(default_factory=list)
+    threat_hits: list[tuple] = field(default_factory=list)
+    article_inputs: list[tuple] = field(default_factory=list)
+
+
+_TS = pa.timestamp("us")
+_COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
+    "articles": (
+        ("id", pa.string()),
+        ("content_hash", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("language", pa.string()),
+        ("scored", pa.bool_()),
+        ("published", _TS),
+        ("ingested", _TS),
+        ("day", pa.date32()),
+        ("tone", pa.float64()),
+        ("positive", pa.float64()),
+        ("negative", pa.float64()),
+        ("polarity", pa.float64()),
+        ("word_count", pa.int32()),
+        ("threat_intensity", pa.float64()),
+        ("threat_hits", pa.int32()),
+        ("analyzer_version", pa.string()),
+    ),
+    "actor_mentions": (
+        ("article_id", pa.string()),
+        ("actor_id", pa.string()),
+        ("sentence", pa.int32()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("text", pa.string()),
+        ("tone", pa.float64()),
+    ),
+    "article_actors": (
+        ("article_id", pa.string()),
+        ("actor_id", pa.string()),
+        ("rollup_id", pa.string()),
+        ("mentions", pa.int32()),
+        ("tone", pa.float64()),
+        ("day", pa.date32()),
+        ("threatening", pa.bool_()),
+    ),
+    "dyads": (
+        ("article_id", pa.string()),
+        ("actor_a", pa.string()),
+        ("actor_b", pa.string()),
+        ("sentences", pa.int32()),
+        ("tone", pa.float64()),
+        ("day", pa.date32()),
+    ),
+    "threat_hits": (
+        ("article_id", pa.string()),
+        ("category", pa.string()),
+        ("kind", pa.string()),
+        ("sentence", pa.int32()),
+        ("topic_start", pa.int32()),
+        ("topic_end", pa.int32()),
+        ("topic", pa.string()),
+        ("trigger_start", pa.int32()),
+        ("trigger_end", pa.int32()),
+        ("trigger", pa.string()),
+        ("day", pa.date32()),
+    ),
+    "article_inputs": (
+        ("article_id", pa.string()),
+        ("language", pa.string()),
+    ),
+}
+ARTICLE_COLUMNS = tuple(name for name, _ in _COLUMNS["articles"])
+
+
+def rows_for(record: ArticleRecord, analysis: Analysis, version: str) -> ArticleRows:
+    """All rows for one analysed article."""
+    day = (record.published or record.ingested).date()
+    tone, threat = analysis.tone, analysis.threat
+    sentence_tones = tone.sentence_tones if analysis.scored else ()
+
+    def sentence_tone(index: int) -> float | None:
+        return sentence_tones[index] if index < len(sentence_tones) else None
+
+    threatening = bool(threat.hits)
+    rid = record.id
+    return ArticleRows(
+        article=(
+            rid,
+            record.content_hash,
+            record.title,
+            record.text,
+            record.url,
+            record.source,
+            analysis.language,
+            analysis.scored,
+            record.published,
+            record.ingested,
+            day,
+            tone.tone,
+            tone.positive,
+            tone.negative,
+            tone.polarity,
+            tone.word_count,
+            threat.intensity,
+            len(threat.hits),
+            version,
+        ),
+        actor_mentions=[
+            (rid, m.actor_id, m.sentence, m.start, m.end, m.text, sentence_tone(m.sentence))
+            for m in (*analysis.mentions, *analysis.media)
+        ],
+        article_actors=[
+            (rid, a.actor_id, a.country or a.actor_id, a.mentions, a.tone, day, threatening)
+            for a in analysis.actors
+        ],
+        dyads=[(rid, d.a, d.b, d.sentences, d.tone, day) for d in analysis.dyads],
+        threat_hits=[
+            (
+                rid,
+                h.category,
+                h.kind,
+                h.sentence,
+                h.topic.start,
+                h.topic.end,
+                h.topic.text,
+                h.trigger.start,
+                h.trigger.end,
+                h.trigger.text,
+                day,
+            )
+            for h in threat.hits
+        ],
+        article_inputs=[(rid, record.language)] if record.language else [],
+    )
+
+
+def analyse_record(record: ArticleRecord) -> ArticleRows:
+    """Analyse one record and build its rows (the unit of work for a worker process)."""
+    analysis = analyze(record.text, title=record.title, language=record.language)
+    return rows_for(record, analysis, analyzer_version())
+
+
+def _arrow(table: str, rows: Sequence[tuple]) -> pa.Table:
+    columns = _COLUMNS[table]
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pa.Table.from_arrays(
+        [pa.array(v, type=t) for v, (_, t) in zip(values, columns, strict=True)],
+        names=[name for name, _ in columns],
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
+    if not rows:
+        return
+    view = f"_new_{table}"
+    con.register(view, _arrow(table, rows))
+    try:
+        names = ", ".join(f'"{name}"' for name, _ in _COLUMNS[table])
+        # table and column names come from _COLUMNS, never from input
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")  # noqa: S608
+    finally:
+        con.unregister(view)
+
+
+def _delete_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:
+    con.register("_old_ids", pa.table({"id": pa.array(ids, type=pa.string())}))
+    try:
+        for table in ARTICLE_CHILD_TABLES:
+            # table names come from the schema module
+            con.execute(
+                f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM _old_ids)"  # noqa: S608
+            )
+        con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM _old_ids)")
+    finally:
+        con.unregister("_old_ids")
+
+
+def write_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[ArticleRows]) -> None:
+    """Replace the articles in ``batch`` (old rows of the same ids included) in one transaction."""
+    if not batch:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _delete_articles(con, [rows.article[0] for rows in batch])
+        _insert(con, "articles", [rows.article for rows in batch])
+        for table in ARTICLE_CHILD_TABLES:
+            _insert(con, table, [row for rows in batch for row in getattr(rows, table)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def refresh_actors(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the ``actors`` table mirror the gazetteer, in one transaction."""
+    actors = load_gazetteer().actors.values()
+    table = pa.table(
+        {
+            "id": pa.array([a.id for a in actors], pa.string()),
+            "name": pa.array([a.name for a in actors], pa.string()),
+            "type": pa.array([a.type for a in actors], pa.string()),
+            "country": pa.array([a.country for a in actors], pa.string()),
+            "aliases": pa.array([sorted(a.aliases) for a in actors], pa.list_(pa.string())),
+        }
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM actors")
+        con.register("_gazetteer", table)
+        con.execute(
+            "INSERT INTO actors (id, name, type, country, aliases) "
+            "SELECT id, name, type, country, aliases FROM _gazetteer"
+        )
+        con.unregister("_gazetteer")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def stored_hashes(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str]:
+    """``id -> content_hash`` for the ids already stored."""
+    wanted = pa.table({"id": pa.array(list(ids), type=pa.string())})
+    con.register("_wanted_ids", wanted)
+    try:
+        return dict(
+            con.execute(
+                "SELECT id, content_hash FROM articles WHERE id IN (SELECT id FROM _wanted_ids)"
+            ).fetchall()
+        )
+    finally:
+        con.unregister("_wanted_ids")
