@@ -215,12 +215,17 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def score_line(item: RawArticle | Rejection) -> str:
-    """One JSON line: the analysis of an input line, or why it could not be scored."""
+def score_line(item: RawArticle | Rejection) -> tuple[str, bool]:
+    """One JSON line: the analysis of an input line, or why it could not be scored; and
+    whether it was scored."""
     line = int(item.where.rsplit(":", 1)[1])
     if isinstance(item, Rejection):
-        return json.dumps({"line": line, "error": item.reason}, ensure_ascii=False)
-    analysis = analyze(item.text, title=item.title, language=item.language)
+        return json.dumps({"line": line, "error": item.reason}, ensure_ascii=False), False
+    try:
+        analysis = analyze(item.text, title=item.title, language=item.language)
+    except Exception as error:  # one article the analyser chokes on must not stop the rest
+        reason = f"analysis failed: {type(error).__name__}: {error}"
+        return json.dumps({"line": line, "error": reason}, ensure_ascii=False), False
     result = {
         "line": line,
         "id": article_id(item.url, item.title, item.text),
@@ -229,7 +234,7 @@ def score_line(item: RawArticle | Rejection) -> str:
         "published": item.published.isoformat() if item.published else None,
         **analysis.to_dict(),
     }
-    return json.dumps(result, ensure_ascii=False)
+    return json.dumps(result, ensure_ascii=False), True
 
 
 def cmd_score(args: argparse.Namespace, store: Store) -> int:
@@ -240,9 +245,16 @@ def cmd_score(args: argparse.Namespace, store: Store) -> int:
         stream = open_binary(source)  # .jsonl or .jsonl.gz
     except OSError as error:
         raise UsageError(f"{source}: cannot open ({error.strerror or error})") from error
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        stream.close()
+        raise UsageError(f"{args.output}: cannot write ({error.strerror or error})") from error
     scored = rejected = 0
-    pool = multiprocessing.get_context("fork").Pool(args.workers) if args.workers > 1 else None
+    pool = None
+    if args.workers > 1:
+        analyze("warm up the caches before forking", language="en")  # workers inherit them
+        pool = multiprocessing.get_context("fork").Pool(args.workers)
     try:
         with stream, _progress_bar("score", args.quiet) as progress:
             items = read_jsonl(stream, str(source), columns)
@@ -250,17 +262,20 @@ def cmd_score(args: argparse.Namespace, store: Store) -> int:
                 lines = (
                     pool.map(score_line, chunk, chunksize=16) if pool else map(score_line, chunk)
                 )
-                for item, line in zip(chunk, lines, strict=True):
+                for item, (line, ok) in zip(chunk, lines, strict=True):
                     out.write(line + "\n")
-                    if isinstance(item, Rejection):
-                        rejected += 1
-                        print(f"rejected {item}", file=sys.stderr)
-                    else:
+                    if ok:
                         scored += 1
+                    else:
+                        rejected += 1
+                        print(
+                            f"rejected {item.where}: {json.loads(line)['error']}", file=sys.stderr
+                        )
                 progress(scored + rejected, scored + rejected)
     finally:
         if pool:
             pool.close()
+            pool.join()
         if out is not sys.stdout:
             out.close()
     print(f"scored {scored}, rejected {rejected}", file=sys.stderr)

@@ -73,6 +73,7 @@ def test_columns_flag(capsys, db):
         (["export", "--format", "csv", "-o", "o.csv", "--actor", "Narnia"], "no such actor"),
         (["export", "--format", "csv", "-o", "o.csv", "--since", "someday"], "not a date"),
         (["score", "missing.jsonl", "-o", "out.jsonl"], "missing.jsonl: cannot open"),
+        (["score", str(FIXTURES / "articles.jsonl"), "-o", "no/dir/o.jsonl"], "cannot write"),
         (["feeds", "missing.txt"], "missing.txt: cannot read the feed list"),
         (["gdelt", "q", "--since", "1d", "--until", "2d"], "must be before --until"),
     ],

@@ -125,7 +125,7 @@ def test_backgrounds_are_transparent_so_the_theme_shows(build, make):
 
 def test_tension_figure_has_a_line_per_actor_and_spike_markers():
     fig = figures.tension_figure(_index_df())
-    lines = [t for t in fig.data if t.mode == "lines"]
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
     assert [t.name for t in lines] == ["North Korea", "Russia"]
     assert lines[0].line.color != lines[1].line.color
     assert list(lines[0].y) == [0.25, 0.2, 1.0]
@@ -138,7 +138,7 @@ def test_tension_figure_has_a_line_per_actor_and_spike_markers():
 
 def test_tension_figure_without_spikes_has_no_marker_trace():
     df = _index_df().assign(spike=False)
-    assert all(t.mode == "lines" for t in figures.tension_figure(df).data)
+    assert all(t.mode == "lines+markers" for t in figures.tension_figure(df).data)
 
 
 def test_actor_bar_keeps_order_and_carries_actor_ids():

@@ -75,8 +75,10 @@ def lemma(word: str, language: str) -> str:
 def tokenize(text: str, sentences: tuple[Sentence, ...], language: str) -> tuple[Token, ...]:
     """Word tokens (punctuation dropped) with offsets, lemma and sentence index."""
     tokens: list[Token] = []
+    append = tokens.append  # hot path: one call per word of every article
     for s in sentences:
         for m in _WORD.finditer(text, s.start, s.end):
             word = m.group()
-            tokens.append(Token(m.start(), m.end(), word, lemma(word, language), s.index))
+            start, end = m.span()
+            append(Token(start, end, word, lemma(word, language), s.index))
     return tuple(tokens)

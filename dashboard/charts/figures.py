@@ -76,8 +76,9 @@ def tension_figure(index_df: pd.DataFrame) -> go.Figure:
             go.Scatter(
                 x=series["day"],
                 y=series["index"],
-                mode="lines",
-                line={"color": _PALETTE[i % len(_PALETTE)]},
+                mode="lines+markers",  # days without articles are gaps, not zeros: show the points
+                line={"color": _PALETTE[i % len(_PALETTE)], "width": 1},
+                marker={"size": 5},
                 name=str(series["name"].iloc[0]),
                 customdata=series[["actor_id", "articles", "threatening"]].to_numpy(),
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} of %{customdata[1]} articles"
@@ -195,7 +196,12 @@ def actor_timeline_figure(df: pd.DataFrame) -> go.Figure:
     )
     for i, (actor_id, series) in enumerate(df.groupby("actor_id", sort=False)):
         name = str(series["name"].iloc[0])
-        common = {"x": series["day"], "name": name, "legendgroup": str(actor_id), "mode": "lines"}
+        common = {
+            "x": series["day"],
+            "name": name,
+            "legendgroup": str(actor_id),
+            "mode": "lines+markers",
+        }
         common["line"] = {"color": _PALETTE[i % len(_PALETTE)]}
         fig.add_trace(
             go.Scatter(

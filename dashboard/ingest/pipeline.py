@@ -79,10 +79,14 @@ def _analyse(work: Work) -> ArticleRows | Rejection:
 
 
 class _Job:
-    """Analysis of one batch, running in the pool or (one worker) on demand."""
+    """Analysis of one batch, running in the pool or (one worker) on demand.
 
-    def __init__(self, pool, work: list[Work]):
+    ``replacing``: ids of the batch that may already be stored (None: any of them).
+    """
+
+    def __init__(self, pool, work: list[Work], replacing: set[str] | None = None):
         self._work = work
+        self.replacing = replacing
         self._async = pool.map_async(_analyse, work, chunksize=16) if pool and work else None
 
     def get(self) -> list[ArticleRows | Rejection]:
@@ -124,7 +128,7 @@ class _Writer:
             if not self.actors_fresh:
                 refresh_actors(con)
                 self.actors_fresh = True
-            write_rows(con, rows)
+            write_rows(con, rows, job.replacing)
         self.report.stored += len(rows)
 
 
@@ -133,8 +137,8 @@ def _select_new(
     records: Sequence[tuple[str, ArticleRecord]],
     report: IngestReport,
     unwritten: dict[str, str],
-) -> list[Work]:
-    """Drop unchanged articles (counted as duplicates); count replacements.
+) -> tuple[list[Work], set[str]]:
+    """Drop unchanged articles (counted as duplicates); the rest, and the ids they replace.
 
     ``unwritten`` maps id -> content hash for the batch still being analysed: it is compared
     with as if it were already stored.
@@ -149,19 +153,21 @@ def _select_new(
             report.duplicates += 1  # superseded within the same batch by a newer version
         latest[record.id] = (where, record)
     if not latest:
-        return []
+        return [], set()
     with store.read() as con:
         stored = stored_hashes(con, latest)
     stored.update((i, unwritten[i]) for i in latest.keys() & unwritten.keys())
-    work = []
+    work, replacing = [], set()
     for article, (where, record) in latest.items():
         old = stored.get(article)
         if old == record.content_hash:
             report.duplicates += 1
-        else:
-            report.replaced += old is not None
-            work.append((where, record))
-    return work
+            continue
+        if old is not None:
+            report.replaced += 1
+            replacing.add(article)
+        work.append((where, record))
+    return work, replacing
 
 
 def ingest_items(
@@ -189,8 +195,8 @@ def ingest_items(
                     report.rejected.append(item)
                 else:
                     records.append((item.where, to_record(item, ingested)))
-            work = _select_new(store, records, report, unwritten)
-            job = _Job(pool, work)  # analysed while the previous batch is written
+            work, replacing = _select_new(store, records, report, unwritten)
+            job = _Job(pool, work, replacing)  # analysed while the previous batch is written
             writer.write(pending)
             pending, unwritten = job, {r.id: r.content_hash for _, r in work}
             if progress:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -262,13 +262,24 @@ def _delete_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None
         con.unregister("_old_ids")
 
 
-def write_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[ArticleRows]) -> None:
-    """Replace the articles in ``batch`` (old rows of the same ids included) in one transaction."""
+def write_rows(
+    con: duckdb.DuckDBPyConnection,
+    batch: Sequence[ArticleRows],
+    replacing: Collection[str] | None = None,
+) -> None:
+    """Store ``batch`` in one transaction, replacing the old rows of the same ids.
+
+    ``replacing`` names the ids that may already be stored (None: any of them); deleting only
+    those spares a scan of every child table when a batch is all new articles.
+    """
     if not batch:
         return
+    ids = [rows.article[0] for rows in batch]
+    old = ids if replacing is None else [i for i in ids if i in replacing]
     con.execute("BEGIN TRANSACTION")
     try:
-        _delete_articles(con, [rows.article[0] for rows in batch])
+        if old:
+            _delete_articles(con, old)
         _insert(con, "articles", [rows.article for rows in batch])
         for table in ARTICLE_CHILD_TABLES:
             _insert(con, table, [row for rows in batch for row in getattr(rows, table)])
