@@ -31,6 +31,8 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_analysis.py
+	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_dashboard.py
 
 # Debian's chromium for the end-to-end test (Playwright's own browser download cannot work here).
 chromium:

@@ -293,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
     )
     parser = argparse.ArgumentParser(
-        prog="tension",
+        prog="python -m dashboard",
         description="Ingest, score and export news articles for the tension dashboard.",
         epilog=__doc__.split("\n\n", 1)[1],
         parents=[common],
@@ -368,8 +368,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(getattr(args, "db", None))
     try:
         return args.run(args, store)
-    except UsageError as error:
-        print(f"tension {args.command}: {error}", file=sys.stderr)
-    except StoreLockedError as error:
-        print(f"tension {args.command}: {error}", file=sys.stderr)
+    except (UsageError, StoreLockedError) as error:
+        print(f"python -m dashboard {args.command}: {error}", file=sys.stderr)
     return EXIT_FAILED
