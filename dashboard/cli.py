@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from dashboard.analysis import analyze
 from dashboard.store.db import Store, StoreLockedError
+from dashboard.store.schema import SchemaVersionError
 from dashboard.store.writer import article_id
 
 from .ingest.dates import parse_date
@@ -368,6 +369,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(getattr(args, "db", None))
     try:
         return args.run(args, store)
-    except (UsageError, StoreLockedError) as error:
+    except (UsageError, StoreLockedError, SchemaVersionError) as error:
         print(f"python -m dashboard {args.command}: {error}", file=sys.stderr)
     return EXIT_FAILED

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dashboard.store import queries as q
@@ -62,20 +64,31 @@ def _insert_actors(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?)", ACTORS)
 
 
-def _insert_article(con, article_id, day, language, source, tone, hits, text="Body."):
+def _key(article_id: str) -> int:
+    """The integer key of a test article: "a3" -> 3 (the writer assigns them in real stores)."""
+    return int(article_id[1:])
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.mean(values) if values else None
+
+
+def _insert_article(con, article_id, day, language, source, tone, hits, *, dated=True):
     at = datetime.combine(day, datetime.min.time()) + timedelta(hours=len(article_id))
     con.execute(
-        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            article_id, "h-" + article_id, f"Title {article_id}", text,
+            article_id, "h-" + article_id, f"Title {article_id}", "Body.",
             f"https://example.org/{article_id}", source, language, tone is not None,
-            at, at, day, tone, 1.0, 1.0, 2.0, 10, 10.0 * len(hits), len(hits), "test",
+            at if dated else None, at, day, tone, 1.0, 1.0, 2.0, 10, 10.0 * len(hits), len(hits),
+            "test", _key(article_id),
         ],
     )  # fmt: skip
     for k, (category, topic, trigger) in enumerate(hits):
         con.execute(
-            "INSERT INTO threat_hits VALUES (?, ?, 'threat', ?, 0, 1, ?, 2, 3, ?, ?)",
-            [article_id, category, k, topic, trigger, day],
+            "INSERT INTO threat_hits VALUES (?, ?, 'threat', ?, 0, 1, ?, 2, 3, ?, ?, ?, ?)",
+            [article_id, category, k, topic, trigger, day, dated, _key(article_id)],
         )
 
 
@@ -90,16 +103,41 @@ def con():
     for article in ARTICLES:
         _insert_article(con, *article)
     con.executemany(
-        "INSERT INTO article_actors VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO article_actors VALUES (?, ?, ?, ?, ?, ?, ?, true, ?)",
         [
-            (art, actor, country[actor] or actor, n, tone, days[art], threatening[art])
+            (art, actor, country[actor] or actor, n, tone, days[art], threatening[art], _key(art))
             for art, actor, n, tone in ARTICLE_ACTORS
         ],
     )
+    rolled: dict[tuple[str, str], list[tuple[int, float | None]]] = {}
+    for art, actor, n, tone in ARTICLE_ACTORS:
+        rolled.setdefault((art, country[actor] or actor), []).append((n, tone))
     con.executemany(
-        "INSERT INTO dyads VALUES (?, ?, ?, ?, ?, ?)",
-        [(*row, days[row[0]]) for row in DYADS],
+        "INSERT INTO article_rollups VALUES (?, ?, ?, ?, ?, ?, true, ?)",
+        [
+            (art, rid, sum(n for n, _ in group), _mean([t for _, t in group if t is not None]),
+             days[art], threatening[art], _key(art))
+            for (art, rid), group in rolled.items()
+        ],
+    )  # fmt: skip
+    con.executemany(
+        "INSERT INTO dyads VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*row, days[row[0]], _key(row[0])) for row in DYADS],
     )
+    pairs: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    for art, a, b, n, tone in DYADS:
+        ra, rb = country[a] or a, country[b] or b
+        if ra != rb:
+            pairs.setdefault((art, min(ra, rb), max(ra, rb)), []).append((n, tone))
+    con.executemany(
+        "INSERT INTO dyad_rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (art, a, b, sum(n for n, _ in group),
+             sum(n * t for n, t in group) / sum(n for n, _ in group), sum(n for n, _ in group),
+             days[art], _key(art))
+            for (art, a, b), group in pairs.items()
+        ],
+    )  # fmt: skip
     yield con
     con.close()
 
@@ -187,7 +225,10 @@ def test_overview_counts_actors_by_type_and_rollup(con, filters, actors):
 
 def test_overview_of_nothing_has_no_tone_or_share(con):
     got = q.overview(con, q.Filters(actors=("nobody",)))
-    assert got == {"articles": 0, "scored": 0, "mean_tone": None, "threat_share": None, "actors": 0}
+    assert got == {
+        "articles": 0, "scored": 0, "undated": 0, "mean_tone": None, "threat_share": None,
+        "actors": 0,
+    }  # fmt: skip
 
 
 def test_actor_mentions_counts_and_tone_interval(con):
@@ -296,6 +337,18 @@ def test_top_phrases_lowercase_topic_and_trigger(con):
     }
 
 
+def test_top_phrases_keep_text_order(con):
+    # "... warned of a nuclear war": the trigger comes before the topic
+    con.execute(
+        "INSERT INTO threat_hits VALUES "
+        "('a1', 'nuclear_threats', 'threat', 9, 20, 31, 'Nuclear War', 3, 9, 'Warned', ?, true, 1)",
+        [ARTICLES[0][1]],
+    )
+    phrases = set(q.top_phrases(con, q.Filters())["phrase"])
+    assert "warned nuclear war" in phrases
+    assert "nuclear war warned" not in phrases
+
+
 def test_articles_table_newest_first_with_actor_names(con):
     df = q.articles_table(con, q.Filters())
     assert list(df["id"]) == ["a5", "a4", "a3", "a2", "a1"]
@@ -380,7 +433,10 @@ def series_con():
             rows.append((f"s{d}-{k}", "north_korea", "north_korea", 1, -0.1, day, threatening))
         # a quieter second actor with a flat series
         rows.append((f"r{d}", "russia", "russia", 1, 0.0, day, d % 2 == 0))
-    con.executemany("INSERT INTO article_actors VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO article_actors VALUES (?, ?, ?, ?, ?, ?, ?, true, ?)",
+        [(*row, key) for key, row in enumerate(rows, 1)],
+    )
     yield con
     con.close()
 
@@ -510,6 +566,32 @@ def test_synthetic_corpus_is_consistent(synthetic_con):
         """
     ).fetchone()[0]
     assert mismatched == 0
+    for child in ("actor_mentions", "article_actors", "article_rollups", "dyads", "threat_hits"):
+        wrong = con.execute(
+            f"SELECT count(*) FROM {child} c JOIN articles a ON a.id = c.article_id "  # noqa: S608
+            "WHERE c.article_key <> a.key"
+        ).fetchone()[0]
+        assert wrong == 0, child
+    for child in ("article_actors", "article_rollups", "threat_hits"):
+        wrong = con.execute(
+            f"SELECT count(*) FROM {child} c JOIN articles a ON a.id = c.article_id "  # noqa: S608
+            "WHERE c.dated <> (a.published IS NOT NULL)"
+        ).fetchone()[0]
+        assert wrong == 0, child
+    assert (
+        con.execute("SELECT count(*) FILTER (WHERE NOT dated) FROM article_actors").fetchone()[0]
+        > 0
+    )  # the corpus has undated articles, so the flags above were checked both ways
+    # one rollup row per article and rollup id, summing its actors' mentions
+    (wrong,) = con.execute(
+        """
+        SELECT count(*) FROM article_rollups r
+        FULL JOIN (SELECT article_key, rollup_id, sum(mentions) AS mentions FROM article_actors
+                   GROUP BY ALL) x USING (article_key, rollup_id)
+        WHERE r.mentions IS DISTINCT FROM x.mentions
+        """
+    ).fetchone()
+    assert wrong == 0
 
 
 def test_synthetic_corpus_is_reproducible():
@@ -553,3 +635,102 @@ def test_every_query_runs_over_the_synthetic_corpus(synthetic_con, filters):
     table = q.articles_table(con, filters)
     assert 0 < len(table) <= 500
     assert list(table["day"]) == sorted(table["day"], reverse=True)
+
+
+# --- undated articles: in counts and tables, not in the daily series ------------------------------
+
+UNDATED_DAY = date(2024, 6, 1)  # its ingest day: far after every dated article
+
+
+def _add_undated_article(con) -> None:
+    """a6: undated, about North Korea, with a nuclear threat hit, stored on its ingest day."""
+    _insert_article(
+        con, "a6", UNDATED_DAY, "en", "reuters.com", -0.4,
+        [("nuclear_threats", "nuclear weapons", "threaten")], dated=False,
+    )  # fmt: skip
+    con.execute(
+        "INSERT INTO article_actors VALUES ('a6', 'north_korea', 'north_korea', 1, -0.4, ?, true, "
+        "false, 6)",
+        [UNDATED_DAY],
+    )
+    con.execute(
+        "INSERT INTO article_rollups VALUES ('a6', 'north_korea', 1, -0.4, ?, true, false, 6)",
+        [UNDATED_DAY],
+    )
+
+
+SERIES = {
+    "tension_index": q.tension_index,
+    "actor_timeline": q.actor_timeline,
+    "threat_timeline": q.threat_timeline,
+}
+
+
+@pytest.mark.parametrize("name", SERIES)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        q.Filters(),
+        q.Filters(actors=("north_korea",)),
+        q.Filters(actors=("north_korea",), rollup=True),
+        q.Filters(categories=("nuclear_threats",)),
+    ],
+)
+def test_daily_series_leave_out_undated_articles(con, name, filters):
+    before = SERIES[name](con, filters)
+    assert not before.empty
+    _add_undated_article(con)
+    after = SERIES[name](con, filters)
+    assert UNDATED_DAY not in set(after["day"].dt.date)
+    pd.testing.assert_frame_equal(after, before)
+
+
+@pytest.mark.parametrize(
+    ("filters", "articles", "undated", "north_korea"),
+    [
+        (q.Filters(), 6, 1, 3),
+        (q.Filters(actors=("north_korea",)), 3, 1, 3),
+        (q.Filters(actors=("north_korea",), rollup=True), 4, 1, 4),  # a2 names Kim Jong Un
+        (q.Filters(end=date(2024, 5, 31)), 5, 0, 2),  # the date range applies to its ingest day
+    ],
+)
+def test_undated_articles_count_everywhere_else(con, filters, articles, undated, north_korea):
+    _add_undated_article(con)
+    summary = q.overview(con, filters)
+    assert (summary["articles"], summary["undated"]) == (articles, undated)
+    assert len(q.articles_table(con, filters)) == articles
+    assert len(q.export_articles(con, filters)) == articles
+    mentions = q.actor_mentions(con, filters).set_index("actor_id")
+    assert mentions.loc["north_korea", "articles"] == north_korea
+
+
+def test_top_phrases_count_undated_hits(con):
+    f = q.Filters(categories=("nuclear_threats",))
+    before = q.top_phrases(con, f).set_index("phrase")["hits"]
+    _add_undated_article(con)
+    after = q.top_phrases(con, f).set_index("phrase")["hits"]
+    assert after["nuclear weapons threaten"] == before["nuclear weapons threaten"] + 1
+
+
+# Selecting every actor type reads article_actors/dyads and merges a person into their country at
+# query time; no type filter reads the precomputed rollup tables. Both must give the same answer.
+EVERY_TYPE = ("country", "person", "organisation", "media")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        q.Filters(rollup=True),
+        q.Filters(actors=("north_korea", "united_states"), rollup=True),
+        q.Filters(actors=("russia",), rollup=True, languages=("id",), start=date(2023, 2, 1)),
+        q.Filters(rollup=True, categories=("nuclear_threats",)),
+    ],
+)
+def test_rollup_tables_agree_with_merging_at_query_time(synthetic_con, filters):
+    merged = replace(filters, actor_types=EVERY_TYPE)
+    assert q.overview(synthetic_con, filters) == q.overview(synthetic_con, merged)
+    for view in (q.actor_mentions, q.dyad_matrix):
+        pd.testing.assert_frame_equal(view(synthetic_con, filters), view(synthetic_con, merged))
+    if filters.actors:  # (the default series rank actors by rows when merging: see queries.py)
+        for view in (q.tension_index, q.actor_timeline):
+            pd.testing.assert_frame_equal(view(synthetic_con, filters), view(synthetic_con, merged))

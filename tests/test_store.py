@@ -218,3 +218,93 @@ def test_a_reader_waits_for_another_process_to_release_the_file(tmp_path):
     finally:
         child.wait(timeout=30)
     assert child.returncode == 0
+
+
+# --- integer article keys, dated flags and the schema version -------------------------------------
+
+KEYED_CHILDREN = ("actor_mentions", "article_actors", "article_rollups", "dyads", "threat_hits")
+TEXTS = (
+    "Kim Jong Un threatened the United States with nuclear weapons. Seoul condemned it.",
+    "Russia and China held talks in Moscow.",
+    "Japan and South Korea agreed to share missile warning data.",
+)
+
+
+def _keys(con) -> dict[str, int]:
+    return dict(con.execute("SELECT id, key FROM articles").fetchall())
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3])
+def test_keys_are_unique_and_every_child_row_carries_its_articles_key(batch_size):
+    store = Store(":memory:")
+    rows = [analyse_record(record(t, url=f"https://k.org/{i}")) for i, t in enumerate(TEXTS)]
+    with store.write() as con:
+        for start in range(0, len(rows), batch_size):
+            write_rows(con, rows[start : start + batch_size])
+        keys = _keys(con)
+        assert sorted(keys.values()) == [1, 2, 3]  # written in order, numbered from 1
+        for table in KEYED_CHILDREN:
+            wrong = con.execute(
+                f"SELECT count(*) FROM {table} c JOIN articles a ON a.id = c.article_id "  # noqa: S608
+                "WHERE c.article_key <> a.key"
+            ).fetchone()[0]
+            assert wrong == 0, table
+
+
+def test_a_replaced_article_keeps_its_key_and_new_ones_get_the_next():
+    store = Store(":memory:")
+    first = record("Iran and Israel exchanged threats.", url="https://k.org/a")
+    other = record("Egypt and Sudan talked.", url="https://k.org/b")
+    with store.write() as con:
+        write_rows(con, [analyse_record(first), analyse_record(other)])
+        before = _keys(con)
+        changed = record("Iran praised Oman for its mediation.", url="https://k.org/a")
+        new = record("Peru and Chile signed a treaty.", url="https://k.org/c")
+        write_rows(con, [analyse_record(changed), analyse_record(new)])
+        after = _keys(con)
+    assert after[first.id] == before[first.id]
+    assert after[other.id] == before[other.id]
+    assert after[new.id] == max(before.values()) + 1
+
+
+@pytest.mark.parametrize(
+    ("published", "dated"), [(datetime(2024, 1, 2, 8, 0), True), (None, False)]
+)
+def test_dated_flags_follow_the_publication_date(published, dated):
+    store = Store(":memory:")
+    rows = analyse_record(record(TEXTS[0], published=published))
+    assert rows.article_actors and rows.threat_hits  # the flags below are checked on real rows
+    with store.write() as con:
+        write_rows(con, [rows])
+        for table in ("article_actors", "article_rollups", "threat_hits"):
+            flags = {f for (f,) in con.execute(f"SELECT dated FROM {table}").fetchall()}  # noqa: S608
+            assert flags == {dated}, table
+
+
+def test_rollups_merge_a_person_into_their_country():
+    rows = analyse_record(record(TEXTS[0], language="en"))
+    by_actor = {row[1]: row for row in rows.article_actors}
+    rolled = {row[1]: row for row in rows.article_rollups}
+    assert "kim_jong_un" in by_actor and "kim_jong_un" not in rolled
+    assert set(rolled) == {row[2] for row in rows.article_actors}  # one row per rollup id
+    north = [row for row in rows.article_actors if row[2] == "north_korea"]
+    assert rolled["north_korea"][2] == sum(row[3] for row in north)  # mentions add up
+
+
+@pytest.mark.parametrize("version", ["0", "99"])
+@pytest.mark.parametrize("first_use", ["read", "write"])
+def test_a_database_of_another_schema_version_is_refused(tmp_path, version, first_use):
+    import duckdb
+
+    from dashboard.store.schema import SchemaVersionError
+
+    path = tmp_path / "other.duckdb"
+    Store(path).ensure_schema()
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+    store = Store(path)
+    with (
+        pytest.raises(SchemaVersionError, match=f"schema version {version}"),
+        getattr(store, first_use)() as con,
+    ):
+        con.execute("SELECT count(*) FROM articles").fetchone()

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache, partial
+from itertools import accumulate, repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 import simplemma
 
@@ -13,6 +18,7 @@ LEMMA_LANGUAGES = frozenset({"en", "id"})
 
 # A word: letters/digits joined by inner hyphens or apostrophes ("negara-negara", "don't").
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 
 # A candidate sentence end: terminal punctuation (and closing quotes/brackets) followed by space,
 # or a blank line.
@@ -63,22 +69,97 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(Sentence(len(out), start, end))
 
 
-@lru_cache(maxsize=200_000)
-def lemma(word: str, language: str) -> str:
-    """Lower-cased lemma of ``word`` (en/id); other languages keep the lower-cased word."""
+# Distinct words a WordTable keeps; it starts afresh when it is full. The size the lemma cache had
+# (an lru_cache of 200k words) before the tables replaced it.
+WORD_TABLE_SIZE = 200_000
+
+
+class WordTable(dict):
+    """word -> ``compute(word)``, computed on first use: per-word facts (lemma, lexicon lookups)
+    that the per-token loops would otherwise recompute for every occurrence."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= WORD_TABLE_SIZE:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
+def _lemmatise(word: str, language: str) -> str:
     low = word.lower()
     if language not in LEMMA_LANGUAGES:
         return low
     return simplemma.lemmatize(low, lang=language).lower()
 
 
-def tokenize(text: str, sentences: tuple[Sentence, ...], language: str) -> tuple[Token, ...]:
+@cache
+def _lemmas(language: str) -> WordTable:
+    return WordTable(partial(_lemmatise, language=language))
+
+
+def lemma(word: str, language: str) -> str:
+    """Lower-cased lemma of ``word`` (en/id); other languages keep the lower-cased word."""
+    return _lemmas(language)[word]
+
+
+class Columns(NamedTuple):
+    """The fields of a text's tokens as parallel lists: inner loops index lists faster than they
+    read fields of tuples."""
+
+    texts: list[str]
+    lowers: list[str]  # lower-cased texts
+    lemmas: list[str]
+    sentences: list[int]
+
+
+class Tokens(tuple):
+    """What ``tokenize`` returns: a tuple of ``Token`` that also carries its ``Columns``, built
+    once and read by both the tone and the threat scorer."""
+
+    columns: Columns
+
+
+def columns(tokens: tuple[Token, ...]) -> Columns:
+    """The ``Columns`` of ``tokens`` (from ``tokenize``, or built here from any tuple)."""
+    if isinstance(tokens, Tokens):
+        return tokens.columns
+    texts = list(map(itemgetter(2), tokens))
+    return Columns(
+        texts,
+        list(map(str.lower, texts)),
+        list(map(itemgetter(3), tokens)),
+        list(map(itemgetter(4), tokens)),
+    )
+
+
+_new_token = partial(tuple.__new__, Token)
+
+
+def tokenize(text: str, sentences: tuple[Sentence, ...], language: str) -> Tokens:
     """Word tokens (punctuation dropped) with offsets, lemma and sentence index."""
-    tokens: list[Token] = []
-    append = tokens.append  # hot path: one call per word of every article
-    for s in sentences:
-        for m in _WORD.finditer(text, s.start, s.end):
-            word = m.group()
-            start, end = m.span()
-            append(Token(start, end, word, lemma(word, language), s.index))
-    return tuple(tokens)
+    if not sentences:
+        tokens = Tokens()
+        tokens.columns = Columns([], [], [], [])
+        return tokens
+    # Hot path, one step per word of every article, so every step is a C-level map. Only
+    # whitespace lies outside the sentences and a sentence ends where no word can go on, so the
+    # words of the whole text are those of the sentences, each in the last sentence that starts
+    # at or before it.
+    first = sentences[0].start
+    # [gap, word, gap, word, ..., gap]: the offset of each piece is the sum of the lengths before it
+    pieces = _WORD_SPLIT.split(text[first : sentences[-1].end])
+    offsets = list(accumulate(map(len, pieces), initial=first))
+    texts = pieces[1::2]
+    starts = offsets[1:-1:2]
+    lemmas = list(map(_lemmas(language).__getitem__, texts))
+    sents = list(map(bisect_right, repeat([s.start for s in sentences[1:]]), starts))
+    ends = offsets[2::2]
+    tokens = Tokens(map(_new_token, zip(starts, ends, texts, lemmas, sents, strict=True)))
+    tokens.columns = Columns(texts, list(map(str.lower, texts)), lemmas, sents)
+    return tokens

@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import compress, count
-from operator import attrgetter, itemgetter, or_
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 import yaml
 
+from .text import WordTable, columns
+from .text import lemma as word_lemma
 from .types import THREAT_CATEGORIES, Sentence, Span, ThreatHit, ThreatResult, Token
 
 _PATH = Path(__file__).parent / "data" / "threat.yaml"
@@ -104,6 +106,7 @@ class _Lexicon:
     rules: dict[str, tuple[_Rule, ...]]  # topic group -> rules
     gaps: dict[str, int]  # trigger group -> max topic distance
     reach: int  # the largest of gaps
+    starters: WordTable  # word -> whether it (lower-cased or lemmatised) is a key of root
 
 
 def _fail(where: str, reason: str) -> ValueError:
@@ -208,7 +211,13 @@ def _lexicon(language: str) -> _Lexicon:
         for group, rs in config["rules"].items()
     }
     gaps = {g: int(items.get("max_gap", WINDOW)) for g, items in config["triggers"].items()}
-    return _Lexicon(root=root, rules=rules, gaps=gaps, reach=max(gaps.values()))
+    return _Lexicon(
+        root=root,
+        rules=rules,
+        gaps=gaps,
+        reach=max(gaps.values()),
+        starters=WordTable(partial(_starts_phrase, root=root, language=language)),
+    )
 
 
 class _Trigger(NamedTuple):
@@ -252,18 +261,22 @@ def _match(
     return _match(words, w + 1, j + 1, lemmas, lowers, sents) if ok else -1
 
 
-def _scan(tokens: tuple[Token, ...], sents: list[int], lex: _Lexicon) -> _Scan:
+def _starts_phrase(word: str, root: dict[str, _Node], language: str) -> bool:
+    """Whether ``word`` (lower-cased or lemmatised) is the first word of a threat.yaml entry."""
+    return word.lower() in root or word_lemma(word, language) in root
+
+
+def _scan(tokens: tuple[Token, ...], language: str) -> _Scan:
     """Every topic, trigger, negator... in one pass; longest phrase first, topics and triggers
     each without overlaps."""
+    lex = _lexicon(language)
     root = lex.root
-    lemmas = list(map(attrgetter("lemma"), tokens))
-    lowers = list(map(str.lower, map(attrgetter("text"), tokens)))
-    n = len(tokens)
+    texts, lowers, lemmas, sents = columns(tokens)
+    n = len(lemmas)
     scan = _Scan([], defaultdict(list), [], set(), [], [], {})
     topic_until = trigger_until = 0
     # Most words start no phrase: find the few that do at C speed, then walk the trie from each.
-    known = root.__contains__
-    starts = compress(count(), map(or_, map(known, lemmas), map(known, lowers)))
+    starts = compress(count(), map(lex.starters.__getitem__, texts))
     for i in starts:
         lemma, lower = lemmas[i], lowers[i]
         by_lemma = root.get(lemma)
@@ -406,8 +419,8 @@ def score_threat(
     if language not in LANGUAGES or not tokens:
         return ThreatResult(hits=(), counts=counts, intensity=0.0)
     lex = _lexicon(language)
-    sents = list(map(attrgetter("sentence"), tokens))
-    scan = _scan(tokens, sents, lex)
+    sents = columns(tokens).sentences
+    scan = _scan(tokens, language)
     pairs = _pairs(scan, lex, sents)
     # An act word that is an acting topic itself ("fighting intensified") is no act word for a
     # topic further away: in "Russian forces advanced as fighting intensified" the act is the

@@ -21,12 +21,14 @@ import importlib.util
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
+from itertools import compress, count
 from pathlib import Path
 from typing import NamedTuple
 
 from .language import SCORED_LANGUAGES
-from .text import split_sentences, tokenize
+from .text import WordTable, columns, split_sentences, tokenize
+from .text import lemma as word_lemma
 from .types import Sentence, Span, Token, ToneResult
 
 _DATA = Path(__file__).parent / "data"
@@ -192,37 +194,55 @@ def lexicon(language: str) -> Lexicon:
         vader = parse_lexicon(_DATA / "lexicon_en_vader.tsv", None).words
         fallback = {w: p for w, p in _textblob_words().items() if w not in modifiers}
         fallback.update((w, p * VADER_SCALE) for w, p in vader.items() if w not in modifiers)
-        lex = replace(lex, fallback=fallback, known=lex.known | fallback.keys())
+        lex = replace(lex, fallback=fallback, known=lex.known | frozenset(fallback))
     return lex
 
 
-def _find_hits(text: str, tokens: tuple[Token, ...], lex: Lexicon) -> list[_Hit]:
+def _is_candidate(word: str, known: frozenset[str], language: str) -> bool:
+    """Whether the hit loop must look at ``word``: its lower-cased form or its lemma (as
+    ``tokenize`` gives it in ``language``) is ``known`` to the lexicon, or it ends in "n't"."""
+    low = word.lower()
+    return low in known or word_lemma(word, language) in known or low.endswith(_CONTRACTED_NOT)
+
+
+@cache
+def _candidates(known: frozenset[str], language: str) -> WordTable:
+    # keyed by the lexicon's words (a frozenset caches its hash), so a reloaded lexicon gets its own
+    return WordTable(partial(_is_candidate, known=known, language=language))
+
+
+def _find_hits(text: str, tokens: tuple[Token, ...], language: str) -> list[_Hit]:
     """Every lexicon hit with its effective weight, in text order."""
+    lex = lexicon(language)
     words, fallback, phrases, negators = lex.words, lex.fallback, lex.phrases, lex.negators
     intensifiers, post_intensifiers, hedges = lex.intensifiers, lex.post_intensifiers, lex.hedges
     known = lex.known
+    surfaces, lowers, lemmas, sents = columns(tokens)
+    # Most words are neither lexicon words nor "n't" negators: find the few that are at C speed.
+    candidates = compress(count(), map(_candidates(known, language).__getitem__, surfaces))
     hits: list[_Hit] = []
     n = len(tokens)
     negator_at = -1  # token index of the last negator not yet used, -1 when none
     hedge_sentence, hedge = -1, 1.0  # the strongest hedge seen so far in sentence hedge_sentence
     skip_to = 0  # after a phrase, its other words are not looked up again
-    for i, (start, _, word, lemma, sentence) in enumerate(tokens):
+    for i in candidates:
         if i < skip_to:
             continue
-        low = word.lower()
-        if low not in known and lemma not in known:  # most words stop here
-            if low.endswith(_CONTRACTED_NOT):
-                negator_at = i
+        low, lemma, sentence = lowers[i], lemmas[i], sents[i]
+        if low not in known and lemma not in known:  # a contraction ("don't")
+            negator_at = i
             continue
         # a phrase may start with a modifier ("tidak dapat dihindari", "no confidence")
-        length, label, weight = _match_phrase(tokens, i, low, lemma, phrases)
+        length = 0
+        if low in phrases or lemma in phrases:
+            length, label, weight = _match_phrase(lowers, lemmas, sents, i, phrases)
         if not length and (low in negators or lemma in negators or low.endswith(_CONTRACTED_NOT)):
             negator_at = i
             continue
         h = 0.0 if length else hedges.get(low) or hedges.get(lemma)
         if h:
             # "May" inside a sentence is the month, not the modal
-            if not (word[0].isupper() and i and tokens[i - 1].sentence == sentence):
+            if not (surfaces[i][0].isupper() and i and sents[i - 1] == sentence):
                 hedge = h if hedge_sentence != sentence else min(hedge, h)
                 hedge_sentence = sentence
             continue
@@ -242,24 +262,21 @@ def _find_hits(text: str, tokens: tuple[Token, ...], lex: Lexicon) -> list[_Hit]
             continue
         notes = []
         factor = 1.0
-        if i > 0 and tokens[i - 1].sentence == sentence:
-            before = tokens[i - 1]
-            f = intensifiers.get(before.text.lower()) or intensifiers.get(before.lemma)
+        if i > 0 and sents[i - 1] == sentence:
+            f = intensifiers.get(lowers[i - 1]) or intensifiers.get(lemmas[i - 1])
             if f:
                 factor *= f
-        if last + 1 < n and tokens[last + 1].sentence == sentence:
-            after = tokens[last + 1]
-            f = post_intensifiers.get(after.text.lower()) or post_intensifiers.get(after.lemma)
+        if last + 1 < n and sents[last + 1] == sentence:
+            f = post_intensifiers.get(lowers[last + 1]) or post_intensifiers.get(lemmas[last + 1])
             if f:
                 factor *= f
         if factor != 1.0:
             notes.append("intensified" if factor > 1.0 else "diminished")
         if negator_at >= 0:
-            negator = tokens[negator_at]
             if (
-                negator.sentence == sentence
+                sents[negator_at] == sentence
                 and i - negator_at <= NEGATION_WINDOW
-                and _CLAUSE_BREAKS.isdisjoint(text[negator.end : start])
+                and _CLAUSE_BREAKS.isdisjoint(text[tokens[negator_at].end : tokens[i].start])
             ):
                 factor *= NEGATION_FACTOR
                 notes.append("negated")
@@ -273,23 +290,24 @@ def _find_hits(text: str, tokens: tuple[Token, ...], lex: Lexicon) -> list[_Hit]
 
 
 def _match_phrase(
-    tokens: tuple[Token, ...],
+    lowers: list[str],
+    lemmas: list[str],
+    sents: list[int],
     i: int,
-    low: str,
-    lemma: str,
     phrases: dict[str, tuple[tuple[tuple[str, ...], float], ...]],
 ) -> tuple[int, str, float]:
     """(length, label, weight) of the longest phrase starting at token ``i``; length 0 if none."""
     best = (0, "", 0.0)
+    low, lemma = lowers[i], lemmas[i]
     for key in (low,) if low == lemma else (low, lemma):
         for parts, weight in phrases.get(key, ()):
             size = len(parts)
-            if size <= best[0] or i + size > len(tokens):
+            if size <= best[0] or i + size > len(lemmas):
                 continue
-            sentence = tokens[i].sentence
+            sentence = sents[i]
             for k in range(1, size):
-                t = tokens[i + k]
-                if t.sentence != sentence or (parts[k] != t.lemma and parts[k] != t.text.lower()):
+                j = i + k
+                if sents[j] != sentence or (parts[k] != lemmas[j] and parts[k] != lowers[j]):
                     break
             else:
                 best = (size, " ".join(parts), weight)
@@ -315,7 +333,7 @@ def score_tone(
             word_count=word_count,
             sentence_tones=(0.0,) * len(sentences),
         )
-    hits = _find_hits(text, tokens, lexicon(language))
+    hits = _find_hits(text, tokens, language)
     sums = [0.0] * len(sentences)
     pos_sum = neg_sum = 0.0
     pos_words = neg_words = 0
@@ -363,7 +381,7 @@ def target_tone(text: str, start: int, end: int, language: str) -> float | None:
     lo, hi = inside[0], inside[-1]
     sentence = tokens[lo].sentence
     total = 0.0
-    for hit in _find_hits(text, tokens, lexicon(language)):
+    for hit in _find_hits(text, tokens, language):
         if tokens[hit.first].sentence != sentence or (hit.first <= hi and hit.last >= lo):
             continue
         if hit.first > hi:

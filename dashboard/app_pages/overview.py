@@ -32,6 +32,11 @@ st.caption(
     "Share of each actor's articles that day with a threat hit (the selected actors, else the five "
     "most covered). Markers flag spikes: days far above the actor's previous week."
 )
+if summary["undated"]:
+    st.caption(
+        f"{summary['undated']:,} of the {articles:,} articles in this view have no publication "
+        "date: they count in the numbers above but not in the daily series."
+    )
 index = ui.query("tension_index", f)
 ui.plotly_chart(figures.tension_figure(index), key="tension_chart", click_to_filter=True)
 

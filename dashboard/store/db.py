@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .schema import create_schema
+from .schema import SchemaVersionError, check_version, create_schema
 
 ENV_VAR = "TENSION_DB"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +95,13 @@ class Store:
         if not self.path.exists():
             self.ensure_schema()  # readers of a new file see empty tables
         con = self._connect(read_only=True)
+        if not self._schema_ready:
+            try:
+                check_version(con)
+            except SchemaVersionError:
+                con.close()
+                raise
+            self._schema_ready = True
         try:
             yield con
         finally:

@@ -13,6 +13,13 @@ Filter semantics:
 - The per-actor daily series (``tension_index``, ``actor_timeline``) use the categories as the
   numerator instead: "threatening" then means "has a hit in one of these categories", so the index
   stays a share of the actor's articles rather than a constant 1.
+- The daily series (``tension_index``, ``actor_timeline``, ``threat_timeline``) count dated articles
+  only: an undated article's day is its ingest day, which would put it at "today" on every time
+  axis. Counts, tone, actor views and the article table include undated articles
+  (``overview()["undated"]`` says how many).
+
+Child tables are joined to articles on the integer ``article_key`` (= ``articles.key``), which is
+several times faster than joining on the VARCHAR id.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ class Filters:
     categories: tuple[str, ...] = ()  # article must have a threat hit in one of them
     # which actor types the actor views count (empty = all but media)
     actor_types: tuple[str, ...] = ()
-    rollup: bool = False  # people/agencies count as their country (article_actors.rollup_id)
+    rollup: bool = False  # people/agencies count as their country (rollup_id, article_rollups)
 
     def __post_init__(self) -> None:
         for name in _VALUE_FIELDS:
@@ -72,10 +79,25 @@ def _key(f: Filters, alias: str = "aa") -> str:
     return f"{alias}.rollup_id" if f.rollup else f"{alias}.actor_id"
 
 
+def _actor_table(f: Filters) -> str:
+    """The (article, actor) rows the actor views read.
+
+    With rollup that is article_rollups (one row per article and country), unless actor types
+    restrict the view: those are the types of the actors before rollup, which only article_actors
+    has (see ``_needs_dedup``).
+    """
+    return "article_rollups" if f.rollup and not f.actor_types else "article_actors"
+
+
+def _needs_dedup(f: Filters) -> bool:
+    """Rolled-up article_actors rows: a person and their country in one article must be merged."""
+    return f.rollup and _actor_table(f) == "article_actors"
+
+
 def _article_conditions(
     f: Filters,
     *,
-    id_col: str,
+    key_col: str,
     day_col: str,
     on_articles: bool = False,
     categories: bool = True,
@@ -83,7 +105,7 @@ def _article_conditions(
 ) -> tuple[list[str], Params]:
     """Conditions that keep the rows of articles passing ``f``.
 
-    ``id_col``/``day_col`` name the article id and day columns of the table being filtered; the
+    ``key_col``/``day_col`` name the article key and day columns of the table being filtered; the
     day range is applied to that table's own (precomputed) day, everything else is a semi-join.
     """
     bounds = [(op, value) for op, value in ((">=", f.start), ("<=", f.end)) if value]
@@ -106,17 +128,18 @@ def _article_conditions(
         params += article_params
     elif article_conds:
         where = " AND ".join(article_conds)
-        conds.append(f"{id_col} IN (SELECT id FROM articles WHERE {where}{sub_days})")  # noqa: S608
+        conds.append(f"{key_col} IN (SELECT key FROM articles WHERE {where}{sub_days})")  # noqa: S608
         params += article_params + day_params
     if categories and f.categories:
         conds.append(
-            f"{id_col} IN (SELECT article_id FROM threat_hits "  # noqa: S608
+            f"{key_col} IN (SELECT article_key FROM threat_hits "  # noqa: S608
             f"WHERE category IN ({_marks(f.categories)}){sub_days})"
         )
         params += [*f.categories, *day_params]
     if actors and f.actors:
         conds.append(
-            f"{id_col} IN (SELECT article_id FROM article_actors aa "  # noqa: S608
+            f"{key_col} IN (SELECT article_key FROM "  # noqa: S608
+            f"{'article_rollups' if f.rollup else 'article_actors'} aa "
             f"WHERE {_key(f)} IN ({_marks(f.actors)}){sub_days})"
         )
         params += [*f.actors, *day_params]
@@ -176,25 +199,29 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def overview(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
-    """Headline numbers: articles, scored, mean tone, share threatening, distinct actors."""
-    conds, params = _article_conditions(f, id_col="a.id", day_col="a.day", on_articles=True)
-    articles, scored, mean_tone, threat_share = con.execute(
+    """Headline numbers: articles, scored, undated (not in the daily series), mean tone, share
+    threatening, distinct actors."""
+    conds, params = _article_conditions(f, key_col="a.key", day_col="a.day", on_articles=True)
+    articles, scored, undated, mean_tone, threat_share = con.execute(
         f"""
-        SELECT count(*), count(*) FILTER (WHERE a.scored), avg(a.tone) FILTER (WHERE a.scored),
+        SELECT count(*), count(*) FILTER (WHERE a.scored),
+               count(*) FILTER (WHERE a.published IS NULL), avg(a.tone) FILTER (WHERE a.scored),
                avg(CASE WHEN a.threat_hits > 0 THEN 1.0 ELSE 0.0 END)
         FROM articles a{_where(conds)}
         """,  # noqa: S608
         params,
     ).fetchone()
-    conds, params = _article_conditions(f, id_col="aa.article_id", day_col="aa.day")
+    conds, params = _article_conditions(f, key_col="aa.article_key", day_col="aa.day")
     type_conds, type_params = _type_condition(f, "aa.actor_id")
     (actors,) = con.execute(
-        f"SELECT count(DISTINCT {_key(f)}) FROM article_actors aa{_where(conds + type_conds)}",  # noqa: S608
+        f"SELECT count(DISTINCT {_key(f)}) FROM {_actor_table(f)} aa"  # noqa: S608
+        f"{_where(conds + type_conds)}",
         params + type_params,
     ).fetchone()
     return {
         "articles": int(articles),
         "scored": int(scored),
+        "undated": int(undated),
         "mean_tone": None if mean_tone is None else float(mean_tone),
         "threat_share": None if threat_share is None else float(threat_share),
         "actors": int(actors),
@@ -208,8 +235,9 @@ def _actor_days_sql(f: Filters) -> tuple[str, Params]:
     The series are the selected actors, or the top ``DEFAULT_SERIES`` by articles when none is.
     """
     conds, params = _article_conditions(
-        f, id_col="aa.article_id", day_col="aa.day", categories=False, actors=False
+        f, key_col="aa.article_key", day_col="aa.day", categories=False, actors=False
     )
+    conds.append("aa.dated")
     type_conds, type_params = _type_condition(f, "aa.actor_id")
     conds += type_conds
     params += type_params
@@ -217,32 +245,32 @@ def _actor_days_sql(f: Filters) -> tuple[str, Params]:
         chosen, chosen_params = f"SELECT unnest([{_marks(f.actors)}]) AS actor_id", list(f.actors)
     else:
         # Ranked on its own scan, so only the chosen actors' rows reach per_article. The rank counts
-        # rows: with rollup an article naming a leader and their country counts twice here (an
-        # exact distinct count costs ~3x; the series themselves count each article once).
+        # rows: when rolled-up rows need de-duplicating, an article naming a leader and their
+        # country counts twice here (the series themselves count each article once).
         chosen = (
-            f"SELECT {_key(f)} AS actor_id FROM article_actors aa{_where(conds)} "  # noqa: S608
+            f"SELECT {_key(f)} AS actor_id FROM {_actor_table(f)} aa{_where(conds)} "  # noqa: S608
             f"GROUP BY {_key(f)} ORDER BY count(*) DESC, {_key(f)} LIMIT ?"
         )
         chosen_params = [*params, DEFAULT_SERIES]
     conds.append(f"{_key(f)} IN (SELECT actor_id FROM chosen)")  # noqa: S608
     if f.categories:
         threatening = (
-            "aa.article_id IN (SELECT article_id FROM threat_hits "  # noqa: S608
+            "aa.article_key IN (SELECT article_key FROM threat_hits "  # noqa: S608
             f"WHERE category IN ({_marks(f.categories)}))"
         )
         params = [*f.categories, *params]
     else:
         threatening = "aa.threatening"
     rows = (
-        f"SELECT {_key(f)} AS actor_id, aa.article_id, aa.day, {threatening} AS threatening, "  # noqa: S608
-        f"aa.tone FROM article_actors aa{_where(conds)}"
+        f"SELECT {_key(f)} AS actor_id, aa.article_key, aa.day, {threatening} AS threatening, "  # noqa: S608
+        f"aa.tone FROM {_actor_table(f)} aa{_where(conds)}"
     )
-    if f.rollup:
+    if _needs_dedup(f):
         # A person and their country in one article are one article of the country.
         rows = (
-            "SELECT actor_id, article_id, any_value(day) AS day, "  # noqa: S608
+            "SELECT actor_id, article_key, any_value(day) AS day, "  # noqa: S608
             "bool_or(threatening) AS threatening, avg(tone) AS tone "
-            f"FROM ({rows}) GROUP BY actor_id, article_id"
+            f"FROM ({rows}) GROUP BY actor_id, article_key"
         )
     sql = f"""
         chosen AS ({chosen}),
@@ -301,16 +329,16 @@ def spikes(index_df: pd.DataFrame) -> pd.DataFrame:
 
 def actor_mentions(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 30) -> pd.DataFrame:
     """Articles, mentions and mean tone (with its 95% confidence interval) per actor."""
-    conds, params = _article_conditions(f, id_col="aa.article_id", day_col="aa.day")
+    conds, params = _article_conditions(f, key_col="aa.article_key", day_col="aa.day")
     type_conds, type_params = _type_condition(f, "aa.actor_id")
     rows = (
-        f"SELECT {_key(f)} AS actor_id, aa.article_id, aa.mentions, aa.tone "  # noqa: S608
-        f"FROM article_actors aa{_where(conds + type_conds)}"
+        f"SELECT {_key(f)} AS actor_id, aa.article_key, aa.mentions, aa.tone "  # noqa: S608
+        f"FROM {_actor_table(f)} aa{_where(conds + type_conds)}"
     )
-    if f.rollup:
+    if _needs_dedup(f):
         rows = (
-            "SELECT actor_id, article_id, sum(mentions) AS mentions, avg(tone) AS tone "  # noqa: S608
-            f"FROM ({rows}) GROUP BY actor_id, article_id"
+            "SELECT actor_id, article_key, sum(mentions) AS mentions, avg(tone) AS tone "  # noqa: S608
+            f"FROM ({rows}) GROUP BY actor_id, article_key"
         )
     sql = f"""
         WITH per_actor AS (
@@ -350,18 +378,27 @@ def dyad_matrix(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 12) 
 
     ``tone`` is the mean tone of the shared sentences (dyad tones weighted by their sentences).
     """
-    conds, params = _article_conditions(f, id_col="dy.article_id", day_col="dy.day")
+    conds, params = _article_conditions(f, key_col="dy.article_key", day_col="dy.day")
     for col in ("dy.actor_a", "dy.actor_b"):
         type_conds, type_params = _type_condition(f, col)
         conds += type_conds
         params += type_params
-    if f.rollup:
+    toned = "CASE WHEN dy.tone IS NOT NULL THEN dy.sentences ELSE 0 END AS toned"
+    if f.rollup and not f.actor_types:
+        # one row per article and rolled-up pair (the types filter needs the actors before rollup)
+        pairs = (
+            "SELECT dy.actor_a AS a, dy.actor_b AS b, dy.sentences, dy.tone, dy.toned "  # noqa: S608
+            f"FROM dyad_rollups dy{_where(conds)}"
+        )
+        articles = "count(*)"
+    elif f.rollup:
         # Map both sides to their country; pairs that collapse into one actor are not dyads.
         pairs = f"""
-            SELECT least(ra, rb) AS a, greatest(ra, rb) AS b, article_id, sentences, tone
+            SELECT least(ra, rb) AS a, greatest(ra, rb) AS b, article_key, sentences, tone, toned
             FROM (
                 SELECT coalesce(xa.country, dy.actor_a) AS ra,
-                       coalesce(xb.country, dy.actor_b) AS rb, dy.article_id, dy.sentences, dy.tone
+                       coalesce(xb.country, dy.actor_b) AS rb,
+                       dy.article_key, dy.sentences, dy.tone, {toned}
                 FROM dyads dy
                 LEFT JOIN actors xa ON xa.id = dy.actor_a
                 LEFT JOIN actors xb ON xb.id = dy.actor_b
@@ -369,18 +406,17 @@ def dyad_matrix(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 12) 
             )
             WHERE ra <> rb
         """  # noqa: S608
-        articles = "count(DISTINCT article_id)"
+        articles = "count(DISTINCT article_key)"
     else:
         pairs = (
-            "SELECT dy.actor_a AS a, dy.actor_b AS b, dy.article_id, dy.sentences, dy.tone "  # noqa: S608
+            f"SELECT dy.actor_a AS a, dy.actor_b AS b, dy.sentences, dy.tone, {toned} "  # noqa: S608
             f"FROM dyads dy{_where(conds)}"
         )
         articles = "count(*)"
     sql = f"""
         WITH pairs AS (
             SELECT a, b, sum(sentences) AS sentences, {articles} AS articles,
-                   sum(tone * sentences)
-                     / nullif(sum(CASE WHEN tone IS NOT NULL THEN sentences END), 0) AS tone
+                   sum(tone * toned) / nullif(sum(toned), 0) AS tone
             FROM ({pairs})
             GROUP BY a, b
         ),
@@ -409,7 +445,7 @@ def dyad_matrix(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 12) 
 
 def _hit_conditions(f: Filters) -> tuple[list[str], Params]:
     conds, params = _article_conditions(
-        f, id_col="th.article_id", day_col="th.day", categories=False
+        f, key_col="th.article_key", day_col="th.day", categories=False
     )
     if f.categories:
         # Only the chosen categories' hits (an article with one of them passes by construction).
@@ -419,8 +455,9 @@ def _hit_conditions(f: Filters) -> tuple[list[str], Params]:
 
 
 def threat_timeline(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Threat hits per day and category."""
+    """Threat hits per day and category (dated articles only)."""
     conds, params = _hit_conditions(f)
+    conds.append("th.dated")
     sql = (
         "SELECT th.day, th.category, count(*) AS hits FROM threat_hits th"  # noqa: S608
         f"{_where(conds)} GROUP BY th.day, th.category ORDER BY th.day, th.category"
@@ -429,10 +466,14 @@ def threat_timeline(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 
 def top_phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 20) -> pd.DataFrame:
-    """The most frequent matched threat phrases (topic + trigger, lower-cased) per category."""
+    """The most frequent matched threat phrases (topic and trigger in text order, lower-cased)."""
     conds, params = _hit_conditions(f)
     sql = f"""
-        SELECT th.category, lower(th.topic) || ' ' || lower(th.trigger) AS phrase, count(*) AS hits
+        SELECT th.category,
+               lower(CASE WHEN th.trigger_start < th.topic_start
+                          THEN th.trigger || ' ' || th.topic
+                          ELSE th.topic || ' ' || th.trigger END) AS phrase,
+               count(*) AS hits
         FROM threat_hits th{_where(conds)}
         GROUP BY th.category, phrase
         ORDER BY hits DESC, phrase, th.category
@@ -445,24 +486,19 @@ def _newest_page_start(con: duckdb.DuckDBPyConnection, f: Filters, limit: int) -
     """A start day that keeps the newest ``limit`` articles of ``f.actors`` (within f's dates).
 
     Used when only actors (and dates) filter: every scan can then skip the row groups before that
-    day (DuckDB keeps each row group's min/max day). An article has at most ``per_article`` rows
-    for the selected actors, so the newest ``limit * per_article`` rows hold ``limit`` articles.
+    day (DuckDB keeps each row group's min/max day). An article has at most one row per selected
+    actor (article_rollups when rolling up), so the newest ``limit * len(f.actors)`` rows hold
+    ``limit`` articles.
     """
-    if f.rollup:
-        (per_article,) = con.execute(
-            f"SELECT count(*) FROM actors WHERE coalesce(country, id) IN ({_marks(f.actors)})",  # noqa: S608
-            list(f.actors),
-        ).fetchone()
-    else:
-        per_article = len(f.actors)
+    table = "article_rollups" if f.rollup else "article_actors"
     conds, params = _article_conditions(
-        Filters(start=f.start, end=f.end), id_col="aa.article_id", day_col="aa.day"
+        Filters(start=f.start, end=f.end), key_col="aa.article_key", day_col="aa.day"
     )
     conds.append(f"{_key(f)} IN ({_marks(f.actors)})")
     (start,) = con.execute(
-        f"SELECT min(day) FROM (SELECT aa.day FROM article_actors aa{_where(conds)} "  # noqa: S608
+        f"SELECT min(day) FROM (SELECT aa.day FROM {table} aa{_where(conds)} "  # noqa: S608
         "ORDER BY aa.day DESC LIMIT ?)",
-        [*params, *f.actors, limit * max(per_article, 1)],
+        [*params, *f.actors, limit * len(f.actors)],
     ).fetchone()
     return start if start is not None else f.start
 
@@ -471,26 +507,26 @@ def articles_table(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 5
     """The newest ``limit`` filtered articles with their actors' names (most mentioned first)."""
     if f.actors and not (f.languages or f.sources or f.categories):
         f = replace(f, start=_newest_page_start(con, f, limit))
-    conds, params = _article_conditions(f, id_col="a.id", day_col="a.day", on_articles=True)
+    conds, params = _article_conditions(f, key_col="a.key", day_col="a.day", on_articles=True)
     sql = f"""
         WITH page AS (
-            SELECT a.id, a.day, a.source, a.language, a.title, a.tone, a.threat_intensity,
+            SELECT a.key, a.id, a.day, a.source, a.language, a.title, a.tone, a.threat_intensity,
                    coalesce(a.published, a.ingested) AS stamp
             FROM articles a{_where(conds)}
             ORDER BY a.day DESC, stamp DESC, a.id
             LIMIT ?
         ),
         names AS (
-            SELECT aa.article_id,
+            SELECT aa.article_key,
                    string_agg(act.name, ', ' ORDER BY aa.mentions DESC, act.name) AS actors
             FROM article_actors aa JOIN actors act ON act.id = aa.actor_id
-            WHERE aa.article_id IN (SELECT id FROM page)
+            WHERE aa.article_key IN (SELECT key FROM page)
               AND aa.day >= (SELECT min(day) FROM page)  -- prunes row groups by day
-            GROUP BY aa.article_id
+            GROUP BY aa.article_key
         )
         SELECT p.id, p.day, p.source, p.language, p.title, p.tone, p.threat_intensity,
                coalesce(n.actors, '') AS actors
-        FROM page p LEFT JOIN names n ON n.article_id = p.id
+        FROM page p LEFT JOIN names n ON n.article_key = p.key
         ORDER BY p.day DESC, p.stamp DESC, p.id
     """  # noqa: S608
     return _df(con, sql, [*params, limit])
@@ -498,7 +534,7 @@ def articles_table(con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 5
 
 def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | None:
     """One stored article (every column, text included), or None when the id is unknown."""
-    cur = con.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+    cur = con.execute("SELECT * EXCLUDE (key) FROM articles WHERE id = ?", [article_id])
     row = cur.fetchone()
     if row is None:
         return None
@@ -507,6 +543,6 @@ def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | No
 
 def export_articles(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every filtered article's stored columns except the text, oldest first (for CSV export)."""
-    conds, params = _article_conditions(f, id_col="a.id", day_col="a.day", on_articles=True)
-    sql = f"SELECT a.* EXCLUDE (text) FROM articles a{_where(conds)} ORDER BY a.day, a.id"  # noqa: S608
+    conds, params = _article_conditions(f, key_col="a.key", day_col="a.day", on_articles=True)
+    sql = f"SELECT a.* EXCLUDE (text, key) FROM articles a{_where(conds)} ORDER BY a.day, a.key"  # noqa: S608
     return _df(con, sql, params)

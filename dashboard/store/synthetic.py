@@ -2,8 +2,9 @@
 
 Random draws are vectorised with numpy (seeded, so a corpus is reproducible); strings are assembled
 in DuckDB. The rows are consistent with each other: every actor mention and threat hit is a
-sentence of the article's text at the stored offsets, article_actors/dyads/threat_hits carry the
-article's day, and tones are NULL for the unscored language. Actors are the real gazetteer's.
+sentence of the article's text at the stored offsets, the child tables carry the article's key and
+day (and whether it is dated), the rollup tables sum them up, and tones are NULL for the
+unscored language. Actors are the real gazetteer's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 
 from dashboard.analysis.types import THREAT_CATEGORIES
 
-from .schema import create_schema
+from .schema import FILL_ROLLUPS, create_schema
 
 _ACTS = frozenset(THREAT_CATEGORIES[5:])  # types.py: five threat categories, then three acts
 
@@ -355,8 +356,9 @@ _INSERTS = (
     """,
     """
     CREATE OR REPLACE TEMP TABLE syn_article AS
-    SELECT s.i, printf('syn%d-%07d', $seed, s.i) AS id, s.lang, s.source, s.scored, s.hits,
-           s.noise, CASE WHEN s.scored THEN s.tone END AS tone,
+    SELECT s.i, printf('syn%d-%07d', $seed, s.i) AS id,
+           (SELECT coalesce(max(key), 0) FROM articles) + s.i + 1 AS key,
+           s.lang, s.source, s.scored, s.hits, s.noise, CASE WHEN s.scored THEN s.tone END AS tone,
            CAST($start AS DATE) + CAST(s.day_idx AS INTEGER) AS day,
            CAST(CAST($start AS DATE) + CAST(s.day_idx AS INTEGER) AS TIMESTAMP)
                + to_seconds(s.secs) AS at,
@@ -410,7 +412,7 @@ _INSERTS = (
                                    + greatest(0, 2.5 - 3 * a.tone - a.noise) ELSE 0 END,
            length(a.title) + length(b.text) + 2
                - length(replace(a.title, ' ', '')) - length(replace(b.text, ' ', '')),
-           round(100 * (1 - exp(-a.hits / 2)), 1), a.hits, 'synthetic'
+           round(100 * (1 - exp(-a.hits / 2)), 1), a.hits, 'synthetic', a.key
     FROM syn_article a JOIN body b ON b.article = a.i
     ORDER BY a.i
     """,
@@ -420,14 +422,14 @@ _INSERTS = (
     """
     INSERT INTO article_actors
     SELECT a.id, x.id, coalesce(x.country, x.id), r.mentions,
-           CASE WHEN a.scored THEN r.tone END, a.day, a.hits > 0
+           CASE WHEN a.scored THEN r.tone END, a.day, a.hits > 0, NOT a.undated, a.key
     FROM syn_rows r JOIN syn_article a ON a.i = r.article JOIN syn_actor x ON x.idx = r.actor
     ORDER BY r.article, x.id
     """,
     """
     INSERT INTO actor_mentions
     SELECT a.id, x.id, m.ord + 1, p.start + p.at, p.start + p.at + p.width, x.name,
-           CASE WHEN a.scored THEN m.tone END
+           CASE WHEN a.scored THEN m.tone END, a.key
     FROM syn_mentions m
     JOIN syn_article a ON a.i = m.article
     JOIN syn_actor x ON x.idx = m.actor
@@ -439,7 +441,7 @@ _INSERTS = (
     SELECT a.id, p.category, p.kind, h.ord + 1,
            s.start + s.at AS topic_start, topic_start + s.width, p.topic,
            topic_start + s.width + 1 AS trigger_start, trigger_start + length(p.trigger), p.trigger,
-           a.day
+           a.day, NOT a.undated, a.key
     FROM syn_hits h
     JOIN syn_article a ON a.i = h.article
     JOIN syn_phrase p ON p.cat = h.cat AND p.lang = a.lang AND p.phrase = h.phrase
@@ -448,11 +450,12 @@ _INSERTS = (
     """,
     """
     INSERT INTO dyads
-    SELECT a.id, xa.id, xb.id, d.sentences, CASE WHEN a.scored THEN d.tone END, a.day
+    SELECT a.id, xa.id, xb.id, d.sentences, CASE WHEN a.scored THEN d.tone END, a.day, a.key
     FROM syn_dyads d
     JOIN syn_article a ON a.i = d.article
     JOIN syn_actor xa ON xa.idx = d.a
     JOIN syn_actor xb ON xb.idx = d.b
     ORDER BY d.article, xa.id, xb.id
     """,
+    *(sql.replace("$first", "(SELECT min(key) FROM syn_article)") for sql in FILL_ROLLUPS),
 )

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dashboard.analysis import Analysis, analyze, analyzer_version
 from dashboard.analysis.actors import load_gazetteer
+from dashboard.analysis.types import ActorSummary, Dyad
 
 from .schema import ARTICLE_CHILD_TABLES
 
@@ -79,12 +80,18 @@ class ArticleRecord:
 
 @dataclass(slots=True)
 class ArticleRows:
-    """Every row one article contributes, as plain tuples in the column order of ``_COLUMNS``."""
+    """Every row one article contributes, as plain tuples in the column order of ``_COLUMNS``.
+
+    The integer article key is not known until the article is written: rows of the ``_KEYED``
+    tables lack that last column and ``write_rows`` appends it.
+    """
 
     article: tuple
     actor_mentions: list[tuple] = field(default_factory=list)
     article_actors: list[tuple] = field(default_factory=list)
+    article_rollups: list[tuple] = field(default_factory=list)
     dyads: list[tuple] = field(default_factory=list)
+    dyad_rollups: list[tuple] = field(default_factory=list)
     threat_hits: list[tuple] = field(default_factory=list)
     article_inputs: list[tuple] = field(default_factory=list)
 
@@ -111,6 +118,7 @@ _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("threat_intensity", pa.float64()),
         ("threat_hits", pa.int32()),
         ("analyzer_version", pa.string()),
+        ("key", pa.int64()),  # added by write_rows
     ),
     "actor_mentions": (
         ("article_id", pa.string()),
@@ -120,6 +128,7 @@ _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("end", pa.int32()),
         ("text", pa.string()),
         ("tone", pa.float64()),
+        ("article_key", pa.int64()),
     ),
     "article_actors": (
         ("article_id", pa.string()),
@@ -129,6 +138,18 @@ _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("tone", pa.float64()),
         ("day", pa.date32()),
         ("threatening", pa.bool_()),
+        ("dated", pa.bool_()),
+        ("article_key", pa.int64()),
+    ),
+    "article_rollups": (
+        ("article_id", pa.string()),
+        ("rollup_id", pa.string()),
+        ("mentions", pa.int32()),
+        ("tone", pa.float64()),
+        ("day", pa.date32()),
+        ("threatening", pa.bool_()),
+        ("dated", pa.bool_()),
+        ("article_key", pa.int64()),
     ),
     "dyads": (
         ("article_id", pa.string()),
@@ -137,6 +158,17 @@ _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("sentences", pa.int32()),
         ("tone", pa.float64()),
         ("day", pa.date32()),
+        ("article_key", pa.int64()),
+    ),
+    "dyad_rollups": (
+        ("article_id", pa.string()),
+        ("actor_a", pa.string()),
+        ("actor_b", pa.string()),
+        ("sentences", pa.int32()),
+        ("tone", pa.float64()),
+        ("toned", pa.int32()),
+        ("day", pa.date32()),
+        ("article_key", pa.int64()),
     ),
     "threat_hits": (
         ("article_id", pa.string()),
@@ -150,13 +182,36 @@ _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("trigger_end", pa.int32()),
         ("trigger", pa.string()),
         ("day", pa.date32()),
+        ("dated", pa.bool_()),
+        ("article_key", pa.int64()),
     ),
     "article_inputs": (
         ("article_id", pa.string()),
         ("language", pa.string()),
     ),
 }
-ARTICLE_COLUMNS = tuple(name for name, _ in _COLUMNS["articles"])
+# The tables whose rows carry the integer article key as their last column (added by write_rows).
+_KEYED = frozenset(ARTICLE_CHILD_TABLES) - {"article_inputs"} | {"articles"}
+ARTICLE_COLUMNS = tuple(name for name, _ in _COLUMNS["articles"][:-1])
+
+
+def _mean_tone(actors: Sequence[ActorSummary]) -> float | None:
+    """Mean of the known tones (like SQL avg: None when there are none)."""
+    tones = [a.tone for a in actors if a.tone is not None]
+    return sum(tones) / len(tones) if tones else None
+
+
+def _rollup_id(actor_id: str) -> str:
+    """The actor's country if it has one, else itself (as article_actors.rollup_id)."""
+    actor = load_gazetteer().actors.get(actor_id)
+    return (actor.country if actor else None) or actor_id
+
+
+def _weighted_tone(dyads: Sequence[Dyad]) -> tuple[float | None, int]:
+    """The sentence-weighted mean tone of ``dyads`` and its weight (their sentences with a tone)."""
+    toned = [(d.tone, d.sentences) for d in dyads if d.tone is not None]
+    weight = sum(n for _, n in toned)
+    return (sum(t * n for t, n in toned) / weight if weight else None), weight
 
 
 def rows_for(record: ArticleRecord, analysis: Analysis, version: str) -> ArticleRows:
@@ -169,6 +224,15 @@ def rows_for(record: ArticleRecord, analysis: Analysis, version: str) -> Article
         return sentence_tones[index] if index < len(sentence_tones) else None
 
     threatening = bool(threat.hits)
+    dated = record.published is not None
+    rolled: dict[str, list[ActorSummary]] = {}
+    for a in analysis.actors:
+        rolled.setdefault(a.country or a.actor_id, []).append(a)
+    rolled_pairs: dict[tuple[str, str], list[Dyad]] = {}
+    for d in analysis.dyads:
+        ra, rb = _rollup_id(d.a), _rollup_id(d.b)
+        if ra != rb:  # a leader and their own country: not a dyad of countries
+            rolled_pairs.setdefault((min(ra, rb), max(ra, rb)), []).append(d)
     rid = record.id
     return ArticleRows(
         article=(
@@ -197,10 +261,26 @@ def rows_for(record: ArticleRecord, analysis: Analysis, version: str) -> Article
             for m in (*analysis.mentions, *analysis.media)
         ],
         article_actors=[
-            (rid, a.actor_id, a.country or a.actor_id, a.mentions, a.tone, day, threatening)
+            (rid, a.actor_id, a.country or a.actor_id, a.mentions, a.tone, day, threatening, dated)
             for a in analysis.actors
         ],
+        article_rollups=[
+            (
+                rid,
+                rollup_id,
+                sum(a.mentions for a in group),
+                _mean_tone(group),
+                day,
+                threatening,
+                dated,
+            )
+            for rollup_id, group in sorted(rolled.items())
+        ],
         dyads=[(rid, d.a, d.b, d.sentences, d.tone, day) for d in analysis.dyads],
+        dyad_rollups=[
+            (rid, a, b, sum(d.sentences for d in group), *_weighted_tone(group), day)
+            for (a, b), group in sorted(rolled_pairs.items())
+        ],
         threat_hits=[
             (
                 rid,
@@ -214,6 +294,7 @@ def rows_for(record: ArticleRecord, analysis: Analysis, version: str) -> Article
                 h.trigger.end,
                 h.trigger.text,
                 day,
+                dated,
             )
             for h in threat.hits
         ],
@@ -249,9 +330,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -
         con.unregister(view)
 
 
-def _delete_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:
+def _delete_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, int]:
+    """Delete the stored articles of ``ids`` and their rows; return their keys (id -> key)."""
     con.register("_old_ids", pa.table({"id": pa.array(ids, type=pa.string())}))
     try:
+        keys = dict(
+            con.execute(
+                "SELECT id, key FROM articles WHERE id IN (SELECT id FROM _old_ids)"
+            ).fetchall()
+        )
         for table in ARTICLE_CHILD_TABLES:
             # table names come from the schema module
             con.execute(
@@ -260,6 +347,7 @@ def _delete_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None
         con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM _old_ids)")
     finally:
         con.unregister("_old_ids")
+    return keys
 
 
 def write_rows(
@@ -270,7 +358,8 @@ def write_rows(
     """Store ``batch`` in one transaction, replacing the old rows of the same ids.
 
     ``replacing`` names the ids that may already be stored (None: any of them); deleting only
-    those spares a scan of every child table when a batch is all new articles.
+    those spares a scan of every child table when a batch is all new articles. A replaced article
+    keeps its integer key; a new one gets the next after the largest stored key.
     """
     if not batch:
         return
@@ -278,11 +367,20 @@ def write_rows(
     old = ids if replacing is None else [i for i in ids if i in replacing]
     con.execute("BEGIN TRANSACTION")
     try:
-        if old:
-            _delete_articles(con, old)
-        _insert(con, "articles", [rows.article for rows in batch])
-        for table in ARTICLE_CHILD_TABLES:
-            _insert(con, table, [row for rows in batch for row in getattr(rows, table)])
+        keys = _delete_articles(con, old) if old else {}
+        ((top,),) = con.execute("SELECT coalesce(max(key), 0) FROM articles").fetchall()
+        for article in ids:
+            if article not in keys:
+                top += 1
+                keys[article] = top
+        for table in ("articles", *ARTICLE_CHILD_TABLES):
+            if table == "articles":
+                rows = [(*r.article, keys[r.article[0]]) for r in batch]
+            elif table in _KEYED:
+                rows = [(*row, keys[r.article[0]]) for r in batch for row in getattr(r, table)]
+            else:
+                rows = [row for r in batch for row in getattr(r, table)]
+            _insert(con, table, rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
