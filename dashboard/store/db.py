@@ -86,11 +86,8 @@ class Store:
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection, closed on exit."""
         if self._shared is not None:
-            cursor = self._shared.cursor()
-            try:
+            with self._shared.cursor() as cursor:
                 yield cursor
-            finally:
-                cursor.close()
             return
         if not self.path.exists():
             self.ensure_schema()  # readers of a new file see empty tables
@@ -114,11 +111,8 @@ class Store:
         An open transaction that was not committed is rolled back when the connection closes.
         """
         if self._shared is not None:
-            cursor = self._shared.cursor()
-            try:
+            with self._shared.cursor() as cursor:
                 yield cursor
-            finally:
-                cursor.close()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._connect(read_only=False)

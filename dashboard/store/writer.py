@@ -80,7 +80,7 @@ class ArticleRecord:
 
 @dataclass(slots=True)
 class ArticleRows:
-    """Every row one article contributes, as plain tuples in the column order of ``_COLUMNS``.
+    """Every row one article contributes, as plain tuples in the column order of its table.
 
     The integer article key is not known until the article is written: rows of the ``_KEYED``
     tables lack that last column and ``write_rows`` appends it.
@@ -96,103 +96,8 @@ class ArticleRows:
     article_inputs: list[tuple] = field(default_factory=list)
 
 
-_TS = pa.timestamp("us")
-_COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
-    "articles": (
-        ("id", pa.string()),
-        ("content_hash", pa.string()),
-        ("title", pa.string()),
-        ("text", pa.string()),
-        ("url", pa.string()),
-        ("source", pa.string()),
-        ("language", pa.string()),
-        ("scored", pa.bool_()),
-        ("published", _TS),
-        ("ingested", _TS),
-        ("day", pa.date32()),
-        ("tone", pa.float64()),
-        ("positive", pa.float64()),
-        ("negative", pa.float64()),
-        ("polarity", pa.float64()),
-        ("word_count", pa.int32()),
-        ("threat_intensity", pa.float64()),
-        ("threat_hits", pa.int32()),
-        ("analyzer_version", pa.string()),
-        ("key", pa.int64()),  # added by write_rows
-    ),
-    "actor_mentions": (
-        ("article_id", pa.string()),
-        ("actor_id", pa.string()),
-        ("sentence", pa.int32()),
-        ("start", pa.int32()),
-        ("end", pa.int32()),
-        ("text", pa.string()),
-        ("tone", pa.float64()),
-        ("article_key", pa.int64()),
-    ),
-    "article_actors": (
-        ("article_id", pa.string()),
-        ("actor_id", pa.string()),
-        ("rollup_id", pa.string()),
-        ("mentions", pa.int32()),
-        ("tone", pa.float64()),
-        ("day", pa.date32()),
-        ("threatening", pa.bool_()),
-        ("dated", pa.bool_()),
-        ("article_key", pa.int64()),
-    ),
-    "article_rollups": (
-        ("article_id", pa.string()),
-        ("rollup_id", pa.string()),
-        ("mentions", pa.int32()),
-        ("tone", pa.float64()),
-        ("day", pa.date32()),
-        ("threatening", pa.bool_()),
-        ("dated", pa.bool_()),
-        ("article_key", pa.int64()),
-    ),
-    "dyads": (
-        ("article_id", pa.string()),
-        ("actor_a", pa.string()),
-        ("actor_b", pa.string()),
-        ("sentences", pa.int32()),
-        ("tone", pa.float64()),
-        ("day", pa.date32()),
-        ("article_key", pa.int64()),
-    ),
-    "dyad_rollups": (
-        ("article_id", pa.string()),
-        ("actor_a", pa.string()),
-        ("actor_b", pa.string()),
-        ("sentences", pa.int32()),
-        ("tone", pa.float64()),
-        ("toned", pa.int32()),
-        ("day", pa.date32()),
-        ("article_key", pa.int64()),
-    ),
-    "threat_hits": (
-        ("article_id", pa.string()),
-        ("category", pa.string()),
-        ("kind", pa.string()),
-        ("sentence", pa.int32()),
-        ("topic_start", pa.int32()),
-        ("topic_end", pa.int32()),
-        ("topic", pa.string()),
-        ("trigger_start", pa.int32()),
-        ("trigger_end", pa.int32()),
-        ("trigger", pa.string()),
-        ("day", pa.date32()),
-        ("dated", pa.bool_()),
-        ("article_key", pa.int64()),
-    ),
-    "article_inputs": (
-        ("article_id", pa.string()),
-        ("language", pa.string()),
-    ),
-}
 # The tables whose rows carry the integer article key as their last column (added by write_rows).
 _KEYED = frozenset(ARTICLE_CHILD_TABLES) - {"article_inputs"} | {"articles"}
-ARTICLE_COLUMNS = tuple(name for name, _ in _COLUMNS["articles"][:-1])
 
 
 def _mean_tone(actors: Sequence[ActorSummary]) -> float | None:
@@ -308,24 +213,22 @@ def analyse_record(record: ArticleRecord) -> ArticleRows:
     return rows_for(record, analysis, analyzer_version())
 
 
-def _arrow(table: str, rows: Sequence[tuple]) -> pa.Table:
-    columns = _COLUMNS[table]
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pa.Table.from_arrays(
-        [pa.array(v, type=t) for v, (_, t) in zip(values, columns, strict=True)],
-        names=[name for name, _ in columns],
-    )
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples in the table's column order) as one Arrow table of its schema."""
     if not rows:
         return
+    # table names come from the schema module, never from input
+    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # noqa: S608
+    columns = zip(*rows, strict=True)
     view = f"_new_{table}"
-    con.register(view, _arrow(table, rows))
+    con.register(
+        view,
+        pa.Table.from_arrays(
+            [pa.array(v, type=f.type) for v, f in zip(columns, schema, strict=True)], schema=schema
+        ),
+    )
     try:
-        names = ", ".join(f'"{name}"' for name, _ in _COLUMNS[table])
-        # table and column names come from _COLUMNS, never from input
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")  # noqa: S608
+        con.execute(f"INSERT INTO {table} SELECT * FROM {view}")  # noqa: S608
     finally:
         con.unregister(view)
 
