@@ -148,6 +148,27 @@ def test_english_fallback_lexicons(text, word, label, sign):
     assert span.weight * sign > 0
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "label", "sign"),
+    [
+        # news verbs of criticism and praise, matched through their lemma
+        ("Critics lambasted the mayor.", "lambasted", "lambaste", -1),
+        ("The board rebuked the minister.", "rebuked", "rebuke", -1),
+        ("Rivals decried the ruling.", "decried", "decry", -1),
+        ("Colleagues lauded the envoy.", "lauded", "laud", 1),
+        # evaluative words about conduct and standing
+        ("The feckless council met.", "feckless", "feckless", -1),
+        ("They accused him of meddling in the vote.", "meddling", "meddling", -1),
+        ("She is a distinguished diplomat.", "distinguished", "distinguished", 1),
+        ("It was a heartening result.", "heartening", "heartening", 1),
+    ],
+)
+def test_english_news_vocabulary(text, word, label, sign):
+    (span,) = [s for s in score(text, "en").spans if s.text == word]
+    assert span.label == label
+    assert span.weight * sign > 0
+
+
 def test_neutral_entry_shields_its_words():
     # "keamanan" alone is a (positive) hit; inside "Dewan Keamanan" it names an institution
     assert score("Keamanan kota terjaga.", "id").tone > 0
@@ -243,6 +264,24 @@ def test_target_tone_follows_nearby_words(text, near_good, near_bad, language):
 
     assert tone_of(near_good) > tone_of(near_bad)
     assert tone_of(near_bad) < 0
+
+
+@pytest.mark.parametrize(
+    ("word_before", "word_after"),
+    [
+        # the same word, four words away from "Smith" on either side
+        ("Condemned was the old plan Smith saw.", "Smith saw the old plan condemned."),
+        ("Praised was the old plan Smith saw.", "Smith saw the old plan praised."),
+    ],
+)
+def test_target_tone_weighs_words_after_the_target_more(word_before, word_after):
+    def tone_of(text):
+        start = text.index("Smith")
+        return target_tone(text, start, start + len("Smith"), "en")
+
+    before, after = tone_of(word_before), tone_of(word_after)
+    assert before * after > 0  # same sign
+    assert abs(after) > abs(before)
 
 
 def test_target_tone_needs_a_word():
