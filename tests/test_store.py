@@ -18,6 +18,7 @@ from dashboard.store.writer import (
     analyse_record,
     article_id,
     content_hash,
+    identify,
     normalise_url,
     refresh_actors,
     stored_hashes,
@@ -308,3 +309,15 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path, version, firs
         getattr(store, first_use)() as con,
     ):
         con.execute("SELECT count(*) FROM articles").fetchone()
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "text"),
+    [
+        ("https://www.example.org/a?utm_source=x", "Title", "Body  text\n"),
+        (None, "Korut luncurkan rudal", "Korea Utara\u00a0meluncurkan\trudal."),
+        (None, None, "  only   text  "),
+    ],
+)
+def test_identify_is_id_and_hash_in_one_pass(url, title, text):
+    assert identify(url, title, text) == (article_id(url, title, text), content_hash(title, text))

@@ -25,7 +25,6 @@ from .schema import ARTICLE_CHILD_TABLES
 
 # Query parameters that only track the reader, never select the article.
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ocid)$", re.I)
-_SPACES = re.compile(r"\s+")
 
 
 def normalise_url(url: str) -> str:
@@ -48,19 +47,30 @@ def _digest(value: str) -> str:
 
 
 def _normalise_text(title: str | None, text: str) -> str:
-    return _SPACES.sub(" ", f"{title or ''}\n{text}").strip().casefold()
+    # str.split() splits on exactly the characters ``\s`` matches (str.isspace), and faster
+    return " ".join(f"{title or ''}\n{text}".split()).casefold()
+
+
+def _article_id(url: str | None, normalised: str) -> str:
+    if url:
+        return _digest("url:" + normalise_url(url))
+    return _digest("text:" + normalised)
 
 
 def article_id(url: str | None, title: str | None, text: str) -> str:
     """Stable id: hash of the normalised URL, else of the normalised title and text."""
-    if url:
-        return _digest("url:" + normalise_url(url))
-    return _digest("text:" + _normalise_text(title, text))
+    return _article_id(url, "" if url else _normalise_text(title, text))
 
 
 def content_hash(title: str | None, text: str) -> str:
     """Changes when the article's words change (whitespace and case aside)."""
     return _digest(_normalise_text(title, text))
+
+
+def identify(url: str | None, title: str | None, text: str) -> tuple[str, str]:
+    """``(article_id(...), content_hash(...))``, normalising the text once."""
+    normalised = _normalise_text(title, text)
+    return _article_id(url, normalised), _digest(normalised)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,13 +223,19 @@ def analyse_record(record: ArticleRecord) -> ArticleRows:
     return rows_for(record, analysis, analyzer_version())
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
-    """Insert ``rows`` (tuples in the table's column order) as one Arrow table of its schema."""
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[tuple],
+    keys: Sequence[int] | None = None,
+) -> None:
+    """Insert ``rows`` (tuples in the table's column order) as one Arrow table of its schema;
+    ``keys``, when given, is the last column (one per row), kept apart to spare copying rows."""
     if not rows:
         return
     # table names come from the schema module, never from input
     schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # noqa: S608
-    columns = zip(*rows, strict=True)
+    columns = [*zip(*rows, strict=True), *([keys] if keys is not None else [])]
     view = f"_new_{table}"
     con.register(
         view,
@@ -278,12 +294,11 @@ def write_rows(
                 keys[article] = top
         for table in ("articles", *ARTICLE_CHILD_TABLES):
             if table == "articles":
-                rows = [(*r.article, keys[r.article[0]]) for r in batch]
-            elif table in _KEYED:
-                rows = [(*row, keys[r.article[0]]) for r in batch for row in getattr(r, table)]
+                rows = [r.article for r in batch]
             else:
                 rows = [row for r in batch for row in getattr(r, table)]
-            _insert(con, table, rows)
+            # every row starts with its article's id
+            _insert(con, table, rows, [keys[row[0]] for row in rows] if table in _KEYED else None)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
