@@ -9,6 +9,7 @@ same diverging red (negative) / blue (positive) scale centred at 0.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -289,15 +290,13 @@ def threat_timeline_figure(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty_figure(title, "No threat language in these articles.")
     fig = go.Figure()
-    for category in sorted(df["category"].unique(), key=_category_order):
-        rows = df[df["category"] == category]
+    for rows, style in _by_category(df):
         fig.add_trace(
             go.Bar(
                 x=rows["day"],
                 y=rows["hits"],
-                name=_label(category),
-                marker={"color": CATEGORY_COLORS.get(category, "gray")},
                 hovertemplate="%{x|%Y-%m-%d}: %{y} hits<extra>%{fullData.name}</extra>",
+                **style,
             )
         )
     fig.update_yaxes(title="Hits")
@@ -309,23 +308,31 @@ def _category_order(category: str) -> int:
     return THREAT_CATEGORIES.index(category) if category in THREAT_CATEGORIES else 99
 
 
+def _by_category(df: pd.DataFrame) -> Iterator[tuple[pd.DataFrame, dict]]:
+    """Each threat category's rows (fixed category order) with its trace name and colour."""
+    for category in sorted(df["category"].unique(), key=_category_order):
+        style = {
+            "name": _label(category),
+            "marker": {"color": CATEGORY_COLORS.get(category, "gray")},
+        }
+        yield df[df["category"] == category], style
+
+
 def top_phrases_figure(df: pd.DataFrame) -> go.Figure:
     """The most frequent threat phrases as horizontal bars (most first), coloured by category."""
     title = "Top threat phrases"
     if df.empty:
         return empty_figure(title, "No threat language in these articles.")
     fig = go.Figure()
-    for category in sorted(df["category"].unique(), key=_category_order):
-        rows = df[df["category"] == category]
+    for rows, style in _by_category(df):
         fig.add_trace(
             go.Bar(
                 x=rows["hits"],
                 # words from article text: escaped, as Plotly renders some HTML in labels
                 y=[html.escape(p) for p in rows["phrase"]],
                 orientation="h",
-                name=_label(category),
-                marker={"color": CATEGORY_COLORS.get(category, "gray")},
                 hovertemplate="%{y}: %{x} hits<extra>%{fullData.name}</extra>",
+                **style,
             )
         )
     fig.update_yaxes(categoryorder="total ascending", title=None)
